@@ -30,9 +30,7 @@ class RuleSet:
 
     def __post_init__(self) -> None:
         instruments = {f.instrument.id: f.instrument for f in self.files.values()}
-        categories = {
-            c.id: (f.instrument, c) for f in self.files.values() for c in f.categories
-        }
+        categories = {c.id: (f.instrument, c) for f in self.files.values() for c in f.categories}
         object.__setattr__(self, "instruments", instruments)
         object.__setattr__(self, "categories", categories)
 

@@ -100,8 +100,10 @@ class ScreeningRequest(RequestModel):
             )
         for name, value in values.items():
             spec = PARAMETERS[name]
-            if value != value or value < spec.minimum or (
-                spec.maximum is not None and value > spec.maximum
+            if (
+                value != value
+                or value < spec.minimum
+                or (spec.maximum is not None and value > spec.maximum)
             ):
                 upper = f" and {spec.maximum:g}" if spec.maximum is not None else ""
                 raise ValueError(

@@ -267,4 +267,3 @@ class Manifest(Strict):
     digest: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
     match_threshold: float = Field(default=85.0, ge=0, le=100)
     review_threshold: float = Field(default=60.0, ge=0, le=100)
-

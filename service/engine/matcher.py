@@ -1,0 +1,136 @@
+"""Finds which terms a description contains: a token index for candidates, rapidfuzz for scoring."""
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from service.engine.normalise import NormalText, fold, normalise
+
+# Words shorter than this must match exactly (codes, formulas, abbreviations such as LFP/LMFP).
+FUZZY_MIN_LENGTH = 6
+FUZZY_CUTOFF = 88.0
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One part of a term: an English word, or a Chinese phrase that must occur as written."""
+
+    text: str
+    cjk: bool
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTerm:
+    """A term as written in a rule file, split into the components that must all be found."""
+
+    owner: Hashable
+    label: str
+    components: tuple[Component, ...]
+    total_weight: float
+
+
+@dataclass(slots=True)
+class Hit:
+    """The best score an owner's terms reached against one description, and which terms."""
+
+    score: float = 0.0
+    terms: list[tuple[float, CompiledTerm]] = field(default_factory=list)
+
+    def best(self, floor: float) -> list[CompiledTerm]:
+        """Terms scoring at least `floor`, best first."""
+        ranked = sorted(self.terms, key=lambda t: (-t[0], t[1].label))
+        return [term for score, term in ranked if score >= floor]
+
+
+def compile_term(owner: Hashable, label: str) -> CompiledTerm | None:
+    """Split a term into components; None when nothing meaningful is left (all generic words)."""
+    components: list[Component] = []
+    for part in fold(label).split():
+        normal = normalise(part)
+        if normal.cjk:
+            cjk = normal.cjk.replace(" ", "")
+            components.append(Component(cjk, True, max(1.0, len(cjk) / 2)))
+        components += [Component(word, False, 1.0) for word in normal.words]
+    if not components:
+        return None
+    unique = tuple(dict.fromkeys(components))
+    return CompiledTerm(owner, label, unique, sum(c.weight for c in unique))
+
+
+def _cjk_keys(text: str) -> set[str]:
+    """Every character and character pair of the Chinese text: the keys its terms are indexed by."""
+    keys = set(text.replace(" ", ""))
+    keys.update(text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2])
+    return keys
+
+
+class TermIndex:
+    """All terms of a rule set, indexed by word and by Chinese character pair."""
+
+    def __init__(self, entries: Iterable[tuple[Hashable, str]]) -> None:
+        self.terms: list[CompiledTerm] = []
+        self._postings: dict[str, set[int]] = defaultdict(set)
+        for owner, label in entries:
+            term = compile_term(owner, label)
+            if term is None:
+                continue
+            position = len(self.terms)
+            self.terms.append(term)
+            for component in term.components:
+                key = component.text[:2] if component.cjk else component.text
+                self._postings[key].add(position)
+        self._fuzzy_vocabulary = sorted(
+            key for key in self._postings if len(key) >= FUZZY_MIN_LENGTH and key.isalpha()
+        )
+
+    def fuzzy_words(self, words: Iterable[str]) -> dict[str, float]:
+        """Map misspelt description words to the vocabulary words they most resemble."""
+        found: dict[str, float] = {}
+        for word in set(words):
+            if word in self._postings or len(word) < FUZZY_MIN_LENGTH or not word.isalpha():
+                continue
+            candidates = process.extract(
+                word, self._fuzzy_vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
+            )
+            if candidates:
+                best = candidates[0][1]
+                for vocab_word, score, _ in candidates:
+                    if score == best:
+                        found[vocab_word] = max(found.get(vocab_word, 0.0), score)
+        return found
+
+    def _candidates(self, text: NormalText, fuzzy: dict[str, float]) -> set[int]:
+        positions: set[int] = set()
+        for key in (*text.words, *fuzzy, *_cjk_keys(text.cjk)):
+            positions |= self._postings.get(key, set())
+        return positions
+
+    def search(self, text: NormalText, floor: float) -> dict[Hashable, Hit]:
+        """Score every candidate term; return each owner's best score (terms scoring >= floor)."""
+        fuzzy = self.fuzzy_words(text.words)
+        words = set(text.words)
+        hits: dict[Hashable, Hit] = {}
+        for position in self._candidates(text, fuzzy):
+            term = self.terms[position]
+            score = _score(term, words, text.cjk, fuzzy)
+            if score < floor:
+                continue
+            hit = hits.setdefault(term.owner, Hit())
+            hit.terms.append((score, term))
+            hit.score = max(hit.score, score)
+        return hits
+
+
+def _score(term: CompiledTerm, words: set[str], cjk: str, fuzzy: dict[str, float]) -> float:
+    found = 0.0
+    for component in term.components:
+        if component.cjk:
+            found += component.weight if component.text in cjk else 0.0
+        elif component.text in words:
+            found += component.weight
+        else:
+            found += component.weight * fuzzy.get(component.text, 0.0) / 100.0
+    return round(100.0 * found / term.total_weight, 1)

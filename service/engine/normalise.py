@@ -1,0 +1,87 @@
+"""Turns descriptions and terms into comparable text: case, script, units, plurals, noise words."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from opencc import OpenCC
+
+# Words that say nothing about *what* is exported; ignored in terms and descriptions alike.
+GENERIC_WORDS = frozenset(
+    """
+    technology technologies technique techniques technical process processes processing
+    production produce producing preparation prepare preparing prepared manufacturing
+    manufacture manufactured making make material product equipment know how knowhow licence
+    license licensing licensed transfer export exports supply sale order for of and or the a
+    an with in to by from on via using new plant line related item based type grade set unit
+    """.split()  # noqa: SIM905 - a word list reads better as prose
+)
+
+_CJK_CHAR = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{_CJK_CHAR}]+")
+_HAS_CJK = re.compile(f"[{_CJK_CHAR}]")
+_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+_UNITS = (
+    (re.compile(r"\bw\s*h\s*(?:/|per)\s*kg\b"), " wh/kg "),
+    (re.compile(r"\bm\s*a\s*h\s*(?:/|per)\s*g\b"), " mah/g "),
+    (re.compile(r"\bg\s*(?:/|per)\s*(?:cm3|cm\^3|cm³|cc|cubic\s+cm)\b"), " g/cm3 "),
+)
+_IRREGULAR = {"series": "series", "species": "species", "alumina": "alumina"}
+
+
+@lru_cache(maxsize=1)
+def _converter() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def stem(word: str) -> str:
+    """Fold a simple English plural to its singular; leaves codes, numbers and short words alone."""
+    if len(word) <= 3 or not word.isalpha() or word in _IRREGULAR:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def fold(text: str) -> str:
+    """NFKC, case-fold, traditional to simplified Chinese, unified unit spellings."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if _HAS_CJK.search(text):
+        text = _converter().convert(text)
+    for pattern, replacement in _UNITS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class NormalText:
+    """A description ready for matching: its meaningful English words and its Chinese text."""
+
+    words: tuple[str, ...]
+    cjk: str
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing meaningful is left to match."""
+        return not self.words and not self.cjk
+
+
+def normalise(text: str) -> NormalText:
+    """Split text into stemmed non-generic English words and the concatenated Chinese runs."""
+    folded = fold(text)
+    cjk = " ".join(_CJK_RUN.findall(folded))
+    latin = _CJK_RUN.sub(" ", folded)
+    words = tuple(
+        stem(w) for w in _WORD.findall(latin.replace("-", " ")) if stem(w) not in GENERIC_WORDS
+    )
+    return NormalText(words=words, cjk=cjk)
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text contains a Chinese character."""
+    return bool(_HAS_CJK.search(text))

@@ -1,0 +1,227 @@
+"""The decision procedure, feature by feature, on the toy rule set."""
+
+from datetime import date
+
+LFP_OK = {"compaction_density_g_cm3": 2.6, "specific_capacity_mah_g": 162}
+
+
+def test_all_thresholds_met_needs_approval(screen):
+    result = screen(
+        transaction_type="technology_transfer",
+        description="Licence of LFP cathode sintering know-how",
+        parameters=LFP_OK,
+    )
+    assert result.decision == "approval-required"
+    match = result.matches[0]
+    assert match.category_id == "cat-lfp"
+    assert match.matched_terms == ["LFP cathode"]
+    assert [(p.name, p.met) for p in match.parameters] == [
+        ("compaction_density_g_cm3", True),
+        ("specific_capacity_mah_g", True),
+    ]
+    assert match.citation.item_number == "252604X(1)"
+
+
+def test_one_threshold_failed_takes_the_category_out(screen):
+    result = screen(
+        transaction_type="technology_transfer",
+        description="LFP cathode powder know-how",
+        parameters={"compaction_density_g_cm3": 2.5},
+    )
+    assert result.decision == "allowed"
+    assert "2.5 not >= 2.58" in result.explanation
+
+
+def test_missing_parameter_gives_unknown_naming_it(screen):
+    result = screen(
+        transaction_type="technology_transfer",
+        description="磷酸铁锂正极材料制备技术",
+        parameters={"compaction_density_g_cm3": 2.6},
+    )
+    assert result.decision == "unknown"
+    assert result.missing_information == ["specific_capacity_mah_g"]
+
+
+def test_any_of_thresholds(screen):
+    def press(**values: float) -> str:
+        return screen(
+            transaction_type="equipment_sale",
+            description="Six-anvil cubic press",
+            parameters=values,
+            as_of=date(2025, 1, 1),
+        ).decision.value
+
+    assert press(press_cylinder_bore_mm=420, press_design_pressure_gpa=5.5) == "approval-required"
+    assert press(press_cylinder_bore_mm=420, press_design_pressure_gpa=4.5) == "allowed"
+    assert press(press_cylinder_bore_mm=520) == "approval-required"
+    assert press(press_cylinder_bore_mm=420) == "unknown"
+
+
+def test_prohibited_outranks_restricted(screen):
+    result = screen(
+        transaction_type="technology_transfer",
+        description="NdFeB magnet and lithium iron phosphate know-how",
+        parameters=LFP_OK,
+    )
+    assert result.decision == "prohibited"
+    assert [m.decision.value for m in result.matches] == ["prohibited", "approval-required"]
+
+
+def test_misspelt_long_word_still_matches(screen):
+    result = screen(
+        transaction_type="technology_transfer",
+        description="lithum iron phosphte synthesis",
+        parameters=LFP_OK,
+    )
+    assert result.decision == "approval-required"
+    assert result.matches[0].score < 100
+
+
+def test_short_codes_must_match_exactly(screen):
+    result = screen(
+        transaction_type="technology_transfer",
+        description="LMFP cathode know-how",
+        parameters=LFP_OK,
+    )
+    assert all(m.category_id != "cat-lfp" for m in result.matches)
+
+
+def test_traditional_chinese_is_folded(screen):
+    result = screen(transaction_type="technology_transfer", description="釹鐵硼磁體製備技術")
+    assert result.decision == "prohibited"
+
+
+def test_not_term_turns_a_match_into_a_reasoned_reference(screen):
+    result = screen(
+        transaction_type="technology_transfer", description="LFP cell assembly know-how"
+    )
+    assert result.decision == "allowed"
+    assert [m.category_id for m in result.matches] == ["ref-assembly"]
+
+
+def test_reference_does_not_outrank_a_stronger_controlled_match(screen):
+    result = screen(
+        transaction_type="technology_transfer",
+        description="NdFeB magnet sintering plus battery pack assembly",
+    )
+    assert result.decision == "prohibited"
+
+
+def test_reference_answers_allowed_with_reason(screen):
+    result = screen(
+        transaction_type="equipment_sale", description="Antminer S21 bitcoin mining machines"
+    )
+    assert result.decision == "allowed"
+    assert "Mining rigs" in result.explanation
+
+
+def test_domain_net_makes_bare_domain_words_unknown(screen):
+    result = screen(
+        transaction_type="technology_transfer", description="lithium refining consulting"
+    )
+    assert result.decision == "unknown"
+    assert result.missing_information == ["which lithium technology it is"]
+
+
+def test_nothing_matched_is_allowed_with_reason(screen):
+    result = screen(transaction_type="material_export", description="Cotton T-shirts")
+    assert result.decision == "allowed"
+    assert not result.matches
+    assert "No encoded category" in result.explanation
+
+
+def test_unresolved_item_is_unknown(screen):
+    result = screen(
+        transaction_type="equipment_sale",
+        description="graphitization furnace",
+        as_of=date(2027, 1, 5),
+    )
+    assert result.decision == "unknown"
+    assert result.missing_information == ["the furnace parameters of 3B901.c.2"]
+    assert "Uncertain research" in result.explanation
+
+
+def test_hs_code_prefix_matches(screen):
+    result = screen(
+        transaction_type="material_export",
+        description="Wafers",
+        hs_code="2853909026",
+        as_of=date(2024, 1, 10),
+    )
+    assert result.decision == "approval-required"
+    assert result.matches[0].matched_terms == ["HS 2853909026"]
+
+
+def test_origin_outside_china_is_outside_jurisdiction(screen):
+    result = screen(
+        transaction_type="material_export",
+        description="Gallium arsenide wafers",
+        origin_country="DE",
+        as_of=date(2024, 1, 10),
+    )
+    assert result.decision == "allowed"
+    assert "outside the jurisdiction" in result.explanation
+
+
+def test_us_military_end_use_is_prohibited(screen):
+    result = screen(
+        transaction_type="material_export",
+        description="GaAs wafers",
+        destination_country="US",
+        military_end_use=True,
+        as_of=date(2025, 3, 1),
+    )
+    assert result.decision == "prohibited"
+    assert {m.category_id for m in result.matches} >= {"us-military", "us-gallium"}
+
+
+def test_unstated_military_use_is_an_advisory_not_a_decision(screen):
+    result = screen(
+        transaction_type="material_export",
+        description="GaAs wafers",
+        destination_country="US",
+        as_of=date(2026, 1, 10),
+    )
+    assert result.decision == "approval-required"
+    assert "military_end_use_not_stated" in [a.code for a in result.advisories]
+
+
+def test_overlay_needs_its_destination(screen):
+    result = screen(
+        transaction_type="material_export",
+        description="GaAs wafers",
+        destination_country="NL",
+        military_end_use=True,
+        as_of=date(2025, 3, 1),
+    )
+    assert result.decision == "approval-required"
+
+
+def test_engineer_hire_abroad_is_a_technology_export(screen):
+    result = screen(
+        transaction_type="engineer_hire",
+        description="Secondment to a magnet plant",
+        engineer={"expertise": "NdFeB magnet sintering", "role": "engineer", "work_country": "IN"},
+    )
+    assert result.decision == "prohibited"
+    assert "interpretation of Art. 2" in result.explanation
+    assert "informal_measure" in [a.code for a in result.advisories]
+
+
+def test_engineer_working_in_china_takes_no_technology_out(screen):
+    result = screen(
+        transaction_type="engineer_hire",
+        description="Hire for a foreign-owned plant in Suzhou",
+        engineer={"expertise": "NdFeB magnet sintering", "work_country": "CN"},
+    )
+    assert result.decision == "allowed"
+
+
+def test_same_request_same_bytes(screen):
+    first = screen(
+        transaction_type="material_export", description="li-ion cells", hs_code="85076000"
+    )
+    second = screen(
+        transaction_type="material_export", description="li-ion cells", hs_code="85076000"
+    )
+    assert first.model_dump_json() == second.model_dump_json()

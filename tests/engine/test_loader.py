@@ -1,0 +1,108 @@
+"""The rule loader fails loudly, naming file, field and category, on every kind of bad rule file."""
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from service.engine import RuleSetError, load_ruleset
+from tests.engine.conftest import TOY_FILES, write_ruleset
+
+
+def _broken(tmp_path: Path, change) -> str:
+    files = copy.deepcopy(TOY_FILES)
+    change(files)
+    with pytest.raises(RuleSetError) as caught:
+        write_ruleset(tmp_path, files)
+    return str(caught.value)
+
+
+def test_toy_rules_load_with_a_stable_digest(tmp_path):
+    first = write_ruleset(tmp_path / "a", TOY_FILES)
+    second = write_ruleset(tmp_path / "b", TOY_FILES)
+    assert first.digest == second.digest
+    assert first.digest.startswith("sha256:")
+    assert len(first.categories) == 11
+
+
+def test_digest_changes_with_content(tmp_path):
+    files = copy.deepcopy(TOY_FILES)
+    files["TEST-GALLIUM"]["categories"][0]["terms"].append("GaAs ingot")
+    assert (
+        write_ruleset(tmp_path / "a", files).digest
+        != write_ruleset(tmp_path / "b", TOY_FILES).digest
+    )
+
+
+def test_unknown_field_names_file_category_and_field(tmp_path):
+    def change(files):
+        files["TEST-GALLIUM"]["categories"][0]["colour"] = "red"
+
+    message = _broken(tmp_path, change)
+    assert "TEST-GALLIUM.yaml" in message
+    assert "categories[0] (id=ga-gaas).colour" in message
+    assert "Extra inputs are not permitted" in message
+
+
+def test_bad_date(tmp_path):
+    def change(files):
+        files["TEST-GALLIUM"]["instrument"]["effective"] = "2023-13-01"
+
+    assert "instrument.effective" in _broken(tmp_path, change)
+
+
+def test_threshold_without_unit(tmp_path):
+    def change(files):
+        del files["TEST-CATALOGUE"]["categories"][0]["parameters"][0]["unit"]
+
+    message = _broken(tmp_path, change)
+    assert "(id=cat-lfp).parameters[0].unit" in message
+
+
+def test_unknown_parameter_name(tmp_path):
+    def change(files):
+        files["TEST-CATALOGUE"]["categories"][0]["parameters"][0]["name"] = "compaction"
+
+    assert "unknown parameter 'compaction'" in _broken(tmp_path, change)
+
+
+def test_duplicate_category_id_across_files(tmp_path):
+    def change(files):
+        files["TEST-GALLIUM"]["categories"][0]["id"] = "cat-lfp"
+
+    assert "category id 'cat-lfp' also used" in _broken(tmp_path, change)
+
+
+def test_unknown_instrument_reference(tmp_path):
+    def change(files):
+        files["TEST-GALLIUM"]["categories"][0]["also_cited"] = ["NOPE-1"]
+
+    assert "unknown instrument 'NOPE-1'" in _broken(tmp_path, change)
+
+
+def test_duplicate_yaml_key_is_rejected(tmp_path):
+    write_ruleset(tmp_path, TOY_FILES)
+    path = tmp_path / "TEST-GALLIUM.yaml"
+    path.write_text(path.read_text() + "categories: []\n", encoding="utf-8")
+    with pytest.raises(RuleSetError, match="duplicate key 'categories'"):
+        load_ruleset(tmp_path)
+
+
+def test_file_name_must_be_the_instrument_id(tmp_path):
+    write_ruleset(tmp_path, TOY_FILES)
+    (tmp_path / "TEST-GALLIUM.yaml").rename(tmp_path / "GALLIUM.yaml")
+    with pytest.raises(RuleSetError, match="differs from the file name"):
+        load_ruleset(tmp_path)
+
+
+def test_engine_imports_no_web_or_database_framework():
+    code = (
+        "import sys, service.engine, service.engine.engine;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('fastapi', 'starlette', 'sqlalchemy', 'sqlmodel')];"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
