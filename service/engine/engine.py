@@ -16,6 +16,7 @@ from service.engine.models import (
     ScreeningResult,
 )
 from service.engine.normalise import normalise
+from service.engine.quantities import read_quantities
 from service.engine.schema import Control, DomainNet, Instrument, TransactionType
 
 NOT_TERM_PENALTY = 30.0
@@ -248,12 +249,15 @@ def _context(request: ScreeningRequest, day: date) -> Context:
     if request.engineer and request.engineer.work_country:
         destination = request.engineer.work_country
     hire = request.transaction_type is TransactionType.engineer_hire
+    stated = read_quantities(request.description)
     return Context(
         request=request,
         day=day,
         destination=destination,
         origin=request.origin_country,
         work_in_china=hire and destination == "CN",
+        values=stated | request.parameters,
+        read_from_text=frozenset(set(stated) - set(request.parameters)),
     )
 
 

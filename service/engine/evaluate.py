@@ -21,6 +21,8 @@ class Context:
     destination: str | None
     origin: str
     work_in_china: bool
+    values: dict[str, float]
+    read_from_text: frozenset[str]
 
 
 @dataclass(slots=True)
@@ -111,7 +113,10 @@ def evaluate(
         )
         result.missing.append(category.unresolved)
         return result
-    outcome, checks = conditions.check(category, ctx.request.parameters)
+    outcome, checks = conditions.check(category, ctx.values)
+    for check in checks:
+        if check.name in ctx.read_from_text:
+            check.note = "; ".join(filter(None, [check.note, "value read from the description"]))
     compared = conditions.describe(checks)
     if outcome is Outcome.not_met:
         result = out(Decision.allowed, "in_force", f"The parameters take it out: {compared}.")

@@ -225,3 +225,24 @@ def test_same_request_same_bytes(screen):
         transaction_type="material_export", description="li-ion cells", hs_code="85076000"
     )
     assert first.model_dump_json() == second.model_dump_json()
+
+
+def test_parameters_written_in_the_description_are_used(screen):
+    result = screen(
+        transaction_type="material_export",
+        description="Li-ion cells, 310 Wh/kg",
+        as_of=date(2027, 1, 5),
+    )
+    assert result.decision == "approval-required"
+    check = result.matches[0].parameters[0]
+    assert (check.value, check.note) == (310, "value read from the description")
+
+
+def test_given_parameters_win_over_the_description(screen):
+    result = screen(
+        transaction_type="material_export",
+        description="Li-ion cells, 310 Wh/kg",
+        parameters={"cell_energy_density_wh_kg": 250},
+        as_of=date(2027, 1, 5),
+    )
+    assert result.decision == "allowed"
