@@ -195,6 +195,8 @@ class Engine:
             instrument, domain = self.domains[key[1]]
             if tx not in domain.applies_to:
                 continue
+            if state.ctx.origin != "CN" and not instrument.extraterritorial:
+                continue
             if any(_explained(t, state.consumed) for t in hit.best(self.ruleset.match_threshold)):
                 continue
             found.append((instrument, domain))

@@ -246,3 +246,12 @@ def test_given_parameters_win_over_the_description(screen):
         as_of=date(2027, 1, 5),
     )
     assert result.decision == "allowed"
+
+
+def test_domain_net_respects_jurisdiction(screen):
+    result = screen(
+        transaction_type="technology_transfer",
+        description="lithium refining consulting",
+        origin_country="DE",
+    )
+    assert result.decision == "allowed"
