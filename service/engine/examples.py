@@ -69,8 +69,10 @@ def verdict(example: RuleExample, result: ScreeningResult) -> str | None:
             return "expected allowed with this reference matched"
         return None
     level = _LEVEL[category.control]
-    if example.controlled and not any(m.decision is level for m in own):
-        return f"expected the category to contribute {level.value}"
+    # A category whose criteria were not retrieved answers unknown rather than guess its level.
+    expected = Decision.unknown if category.unresolved else level
+    if example.controlled and not any(m.decision is expected for m in own):
+        return f"expected the category to contribute {expected.value}"
     if not example.controlled and any(m.decision is not Decision.allowed for m in own):
         return "the category contributed although the example is not controlled by it"
     return None

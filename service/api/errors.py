@@ -1,0 +1,129 @@
+"""API-only errors and the handlers that turn every failure into one JSON shape."""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.engine.errors import ScreeningError
+
+log = logging.getLogger("service.api")
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+class ErrorBody(BaseModel):
+    """The one shape of every 4xx and 5xx answer."""
+
+    code: str = Field(description="stable machine-readable error code", examples=["not_found"])
+    message: str = Field(
+        description="what went wrong, for a human", examples=["no screening with id 42"]
+    )
+    details: Any = Field(
+        default=None,
+        description="structured detail, e.g. one entry per invalid field",
+        examples=[[{"loc": ["body", "destination_country"], "message": "...", "type": "..."}]],
+    )
+
+
+class NotFound(ScreeningError):
+    """The addressed resource does not exist."""
+
+    code = "not_found"
+    status = 404
+
+
+class Unauthorized(ScreeningError):
+    """No API key, or one that is wrong or revoked."""
+
+    code = "unauthorized"
+    status = 401
+
+
+class Forbidden(ScreeningError):
+    """The key is valid but its role may not do this."""
+
+    code = "forbidden"
+    status = 403
+
+
+class NotReady(ScreeningError):
+    """The rule set or the database is not available."""
+
+    code = "not_ready"
+    status = 503
+
+
+def error_response(
+    status: int, code: str, message: str, details: Any = None, headers: dict | None = None
+) -> JSONResponse:
+    """Render an error in the common shape."""
+    body = ErrorBody(code=code, message=message, details=details).model_dump(mode="json")
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _screening_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ScreeningError)
+    return error_response(exc.status, exc.code, exc.message, exc.details)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {
+            "loc": [str(part) for part in error["loc"]],
+            "message": str(error["msg"]).removeprefix("Value error, "),
+            "type": error["type"],
+        }
+        for error in exc.errors()
+    ]
+    summary = "; ".join(f"{'.'.join(p['loc'])}: {p['message']}" for p in problems)
+    return error_response(422, "validation_error", f"invalid request: {summary}", problems)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    message = {
+        404: f"no resource at {request.url.path}",
+        405: f"method {request.method} is not allowed on {request.url.path}",
+    }.get(exc.status_code, str(exc.detail))
+    return error_response(exc.status_code, code, message, headers=exc.headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error(
+        "request.failed",
+        exc_info=exc,
+        extra={"method": request.method, "path": request.url.path},
+    )
+    return error_response(500, "internal_error", "internal error; the failure has been logged")
+
+
+EXCEPTION_HANDLERS: dict[Any, Callable[..., Any]] = {
+    ScreeningError: _screening_error,
+    RequestValidationError: _validation_error,
+    StarletteHTTPException: _http_error,
+    Exception: _unexpected,
+}
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "missing, wrong or revoked X-API-Key"},
+    422: {"model": ErrorBody, "description": "the request does not validate"},
+    500: {"model": ErrorBody, "description": "unexpected failure; details are only logged"},
+}

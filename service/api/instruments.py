@@ -1,0 +1,21 @@
+"""Instruments: the legal texts the loaded rule set encodes."""
+
+from fastapi import APIRouter, Depends
+
+from service.api import catalogue
+from service.api.catalogue import InstrumentOut
+from service.api.deps import EngineDep, current_key
+from service.api.errors import ERROR_RESPONSES
+
+router = APIRouter(
+    prefix="/v1/instruments",
+    tags=["rule set"],
+    dependencies=[Depends(current_key)],
+    responses=ERROR_RESPONSES,
+)
+
+
+@router.get("", operation_id="list_instruments")
+def list_instruments(engine: EngineDep) -> list[InstrumentOut]:
+    """Every instrument in the rule set, ordered by id."""
+    return catalogue.instruments(engine.ruleset)

@@ -1,0 +1,21 @@
+"""Parameters: the canonical names and units callers put in `parameters`."""
+
+from fastapi import APIRouter, Depends
+
+from service.api import catalogue
+from service.api.catalogue import ParameterOut
+from service.api.deps import EngineDep, current_key
+from service.api.errors import ERROR_RESPONSES
+
+router = APIRouter(
+    prefix="/v1/parameters",
+    tags=["rule set"],
+    dependencies=[Depends(current_key)],
+    responses=ERROR_RESPONSES,
+)
+
+
+@router.get("", operation_id="list_parameters")
+def list_parameters(engine: EngineDep) -> list[ParameterOut]:
+    """Every canonical parameter with its unit and the categories that test it."""
+    return catalogue.parameters(engine.ruleset)

@@ -1,0 +1,67 @@
+"""Builds the FastAPI application; nothing is loaded until the app starts."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from fastapi import FastAPI
+
+from service.api import categories, health, instruments, parameters, screenings
+from service.api.deps import Services
+from service.api.errors import EXCEPTION_HANDLERS
+from service.config import Settings
+from service.engine import Engine, RuleSetError, load_ruleset
+from service.store.database import create_db_engine
+
+log = logging.getLogger("service.app")
+
+DESCRIPTION = """Screens technology transfers, equipment sales, material exports and engineer
+hires against Chinese export-approval categories, and answers `prohibited`,
+`approval-required`, `unknown` or `allowed` with matches, citations and an explanation.
+
+Every `/v1` route needs an `X-API-Key` header (`screening keys create`). Every error has
+the shape `{"code", "message", "details"}`."""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """The application; `engine` lets a caller share one prebuilt engine (e.g. across tests)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            screener = engine or Engine(load_ruleset(settings.rules_dir))
+        except RuleSetError as exc:
+            log.error(
+                "ruleset.invalid", extra={"rules_dir": str(settings.rules_dir), "error": str(exc)}
+            )
+            raise
+        ruleset = screener.ruleset
+        if ruleset.recorded_digest != ruleset.digest:
+            log.warning(
+                "ruleset.unstamped",
+                extra={"recorded_digest": ruleset.recorded_digest, "digest": ruleset.digest},
+            )
+        db = create_db_engine(settings.database_url)
+        app.state.services = Services(settings=settings, engine=screener, db=db)
+        log.info(
+            "service.started",
+            extra={"ruleset": ruleset.version, "digest": ruleset.digest, "db": db.dialect.name},
+        )
+        try:
+            yield
+        finally:
+            app.state.services = None
+            db.dispose()
+
+    app = FastAPI(
+        title="Export-approval screening",
+        version=version("export-screening"),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
+    for module in (screenings, instruments, categories, parameters, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,156 @@
+"""The `screening` command: serve, migrate, check rules, manage keys, export the API contract."""
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session
+
+from service.app import create_app
+from service.config import Settings
+from service.engine import RuleSetError, load_ruleset
+from service.engine.loader import MANIFEST_NAME, RuleSet
+from service.logs import configure_logging
+from service.store import keys, migrate
+from service.store.database import create_db_engine, ensure_sqlite_folder
+from service.store.tables import Role
+
+app = typer.Typer(help="Export-approval screening service.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+rules_app = typer.Typer(help="Rule files under rules/.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+openapi_app = typer.Typer(help="The published API contract.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(rules_app, name="rules")
+app.add_typer(keys_app, name="keys")
+app.add_typer(openapi_app, name="openapi")
+
+RulesPath = Annotated[
+    Path | None, typer.Argument(help="rules folder; default SCREENING_RULES_DIR or ./rules")
+]
+DIGEST_LINE = re.compile(r"^digest:.*$", re.MULTILINE)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="interface; default SCREENING_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="port; default SCREENING_PORT")] = None,
+) -> None:
+    """Serve the HTTP API with uvicorn (run `screening db upgrade` first)."""
+    settings = Settings()
+    host, port = host or settings.host, port or settings.port
+    configure_logging(settings.log_level)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    typer.echo(f"Swagger UI: http://{shown}:{port}/docs", err=True)
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, log_config=None)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the latest schema."""
+    settings = Settings()
+    ensure_sqlite_folder(settings.database_url)
+    migrate.upgrade(database_url=settings.database_url, migrations_dir=settings.migrations_dir)
+    typer.echo("database is at the latest revision")
+
+
+@rules_app.command("validate")
+def rules_validate(path: RulesPath = None) -> None:
+    """Load and check every rule file; exit 1 when invalid, 2 when the digest is not stamped."""
+    ruleset = _load(path)
+    typer.echo(
+        f"rules valid: version {ruleset.version}, {len(ruleset.instruments)} instruments, "
+        f"{len(ruleset.categories)} categories, digest {ruleset.digest}"
+    )
+    if ruleset.recorded_digest != ruleset.digest:
+        typer.echo(
+            f"{MANIFEST_NAME} records digest {ruleset.recorded_digest} but the rule files digest "
+            f"to {ruleset.digest}: bump the version, add a CHANGELOG entry, run "
+            "`screening rules stamp`",
+            err=True,
+        )
+        raise typer.Exit(2)
+
+
+@rules_app.command("stamp")
+def rules_stamp(path: RulesPath = None) -> None:
+    """Write the rule files' content digest into ruleset.yaml, keeping comments and version."""
+    ruleset = _load(path)
+    manifest = (path or Settings().rules_dir) / MANIFEST_NAME
+    text = manifest.read_text(encoding="utf-8")
+    if not DIGEST_LINE.search(text):
+        typer.echo(f"{manifest}: no top-level 'digest:' line to replace", err=True)
+        raise typer.Exit(1)
+    manifest.write_text(DIGEST_LINE.sub(f'digest: "{ruleset.digest}"', text, count=1), "utf-8")
+    typer.echo(f"stamped {manifest} (version {ruleset.version}) with {ruleset.digest}")
+
+
+def _load(path: Path | None) -> RuleSet:
+    try:
+        return load_ruleset(path or Settings().rules_dir)
+    except RuleSetError as exc:
+        typer.echo(f"rules invalid:\n{exc.message}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[Role, typer.Option(help="what the key may do")],
+    name: Annotated[str, typer.Option(help="who or what uses the key")],
+) -> None:
+    """Create an API key; the secret is printed once, alone on the last line."""
+    try:
+        with Session(create_db_engine(Settings().database_url)) as session:
+            row, secret = keys.add_api_key(session=session, name=name, role=role)
+    except (OperationalError, ProgrammingError) as exc:
+        typer.echo(
+            f"cannot store the key ({exc.orig}); run `screening db upgrade` first?", err=True
+        )
+        raise typer.Exit(1) from exc
+    typer.echo(f"created {row.role} key {row.id} ({row.name}); store the secret now:")
+    typer.echo(secret)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List keys: id, role, name, display prefix, created and revoked times."""
+    with Session(create_db_engine(Settings().database_url)) as session:
+        for row in keys.list_api_keys(session=session):
+            revoked = f" revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else ""
+            typer.echo(f"{row.id}  {row.role:<8} {row.prefix}…  {row.name}{revoked}")
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key's id")]) -> None:
+    """Revoke a key: it stops working at once."""
+    with Session(create_db_engine(Settings().database_url)) as session:
+        row = keys.revoke_api_key(session=session, key_id=key_id)
+    if row is None:
+        typer.echo(f"no key with id {key_id}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked key {row.id} ({row.name})")
+
+
+@openapi_app.command("export")
+def openapi_export(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="file to write, '-' for stdout")
+    ] = Path("openapi/openapi.json"),
+) -> None:
+    """Write the OpenAPI document: sorted keys, indented, trailing newline."""
+    text = openapi_text()
+    if str(output) == "-":
+        typer.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {output}")
+
+
+def openapi_text() -> str:
+    """The app's OpenAPI document as committed in openapi/openapi.json."""
+    return json.dumps(create_app().openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

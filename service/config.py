@@ -1,0 +1,37 @@
+"""Runtime settings, read once from SCREENING_* environment variables."""
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; the only place that reads the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="SCREENING_", extra="ignore")
+
+    # SQLAlchemy URL: an embedded SQLite file by default, postgresql+psycopg://... in production.
+    database_url: str = "sqlite:///./data/screening.db"
+    # Folder holding ruleset.yaml and one YAML file per legal instrument.
+    rules_dir: Path = PROJECT_DIR / "rules"
+    # Alembic scripts; set it when the package is installed away from the source tree.
+    migrations_dir: Path = PROJECT_DIR / "migrations"
+    # Interface and port `screening serve` binds to.
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    # Upper bound on `limit` for paged lists; larger requests are cut down to it.
+    max_page_size: int = Field(default=200, ge=1)
+    # Level of the JSON log lines written to stderr.
+    log_level: str = "INFO"
+    # Read by the test suite only: when set, tests run against this PostgreSQL database.
+    test_database_url: str | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, url: str) -> str:
+        if url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("name the psycopg 3 driver: postgresql+psycopg://user:pass@host/db")
+        return url

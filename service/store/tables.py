@@ -1,0 +1,65 @@
+"""Table models: how screenings and API keys are stored (separate from the domain models)."""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every stored time is UTC, so say so."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Role(StrEnum):
+    """What a key may do: screeners screen, auditors read, admins do both."""
+
+    screener = "screener"
+    auditor = "auditor"
+    admin = "admin"
+
+
+class ApiKey(SQLModel, table=True):
+    """A client credential; only the sha256 of the secret is kept."""
+
+    __tablename__ = "api_key"
+
+    id: str = Field(primary_key=True, max_length=36)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=16)
+    key_hash: str = Field(max_length=64, unique=True, index=True)
+    prefix: str = Field(max_length=16)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    revoked_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class Screening(SQLModel, table=True):
+    """One screening as decided: the request, the result and the rule set that produced it."""
+
+    __tablename__ = "screening"
+
+    id: str = Field(primary_key=True, max_length=36)
+    reference: str | None = Field(default=None, max_length=200, index=True)
+    transaction_type: str = Field(max_length=32)
+    decision: str = Field(max_length=32, index=True)
+    as_of: date
+    request: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    ruleset_version: str = Field(max_length=100)
+    ruleset_digest: str = Field(max_length=71)
+    api_key_id: str = Field(foreign_key="api_key.id", max_length=36, index=True)
+    created_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
+    )
