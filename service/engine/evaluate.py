@@ -6,7 +6,7 @@ from datetime import date
 from service.engine import conditions, timeline
 from service.engine.conditions import Outcome
 from service.engine.models import Advisory, Citation, Decision, Match, ScreeningRequest
-from service.engine.schema import Category, Control, Instrument, Regime, TransactionType
+from service.engine.schema import Category, Control, Instrument, TransactionType
 from service.engine.timeline import Status
 
 _LEVEL = {Control.prohibited: Decision.prohibited, Control.restricted: Decision.approval_required}
@@ -104,7 +104,7 @@ def evaluate(
     if category.control is Control.not_controlled:
         return out(Decision.allowed, "in_force", category.summary)
     if ctx.work_in_china and ctx.request.transaction_type is TransactionType.engineer_hire:
-        return _hire_inside_china(instrument, category, out)
+        return _hire_inside_china(ctx, instrument, out)
     if category.unresolved:
         result = out(
             Decision.unknown,
@@ -172,20 +172,30 @@ def _out_of_force(
     return result
 
 
-def _hire_inside_china(instrument: Instrument, category: Category, out) -> Outcomes:
-    if instrument.regime is Regime.technology_catalogue:
+def _hire_inside_china(ctx: Context, instrument: Instrument, out) -> Outcomes:
+    """A hire inside China exports nothing, unless the know-how goes to a foreign employer.
+
+    The Export Control Law (Art. 2) and the Dual-Use Regulations treat provision to foreign
+    persons inside China as an export; MOFCOM manages catalogue technologies that are also
+    dual-use the same way. With a Chinese employer there is no export.
+    """
+    employer = ctx.request.counterparty.country if ctx.request.counterparty else None
+    if employer == "CN":
         return out(
             Decision.allowed,
             "out_of_scope",
-            "The work stays in China, so no technology leaves China under the catalogue.",
+            "The work stays in China for a Chinese employer, so no technology is exported.",
         )
     result = out(
         Decision.unknown,
         "in_force",
-        "Providing a dual-use technology to a foreign organisation inside China is an export "
-        "under Export Control Law Art. 2.",
+        "The work stays in China, but providing this technology to a foreign organisation "
+        f"inside China can be an export (Export Control Law Art. 2; {instrument.number}).",
     )
-    result.missing.append("whether the employer is a foreign organisation or individual")
+    result.missing.append(
+        "whether the employer is a foreign organisation or individual "
+        "(counterparty.country CN for a Chinese employer)"
+    )
     return result
 
 

@@ -27,6 +27,16 @@ _UNITS = (
     (re.compile(r"\bm\s*a\s*h\s*(?:/|per)\s*g\b"), " mah/g "),
     (re.compile(r"\bg\s*(?:/|per)\s*(?:cm3|cm\^3|cm³|cc|cubic\s+cm)\b"), " g/cm3 "),
 )
+# ERP shorthand, spelt out before matching so terms need not list every abbreviation.
+ABBREVIATIONS = {
+    "assy": ("assembly",),
+    "conc": ("concentrate",),
+    "tech": ("technology",),
+    "equip": ("equipment",),
+    "eqpt": ("equipment",),
+    "mfg": ("manufacturing",),
+    "ga": ("gallium",),
+}
 _IRREGULAR = {"series": "series", "species": "species", "alumina": "alumina"}
 
 
@@ -76,9 +86,10 @@ def normalise(text: str) -> NormalText:
     folded = fold(text)
     cjk = " ".join(_CJK_RUN.findall(folded))
     latin = _CJK_RUN.sub(" ", folded)
-    words = tuple(
-        stem(w) for w in _WORD.findall(latin.replace("-", " ")) if stem(w) not in GENERIC_WORDS
+    spelt = (
+        part for w in _WORD.findall(latin.replace("-", " ")) for part in ABBREVIATIONS.get(w, (w,))
     )
+    words = tuple(stem(w) for w in spelt if stem(w) not in GENERIC_WORDS)
     return NormalText(words=words, cjk=cjk)
 
 

@@ -208,13 +208,29 @@ def test_engineer_hire_abroad_is_a_technology_export(screen):
     assert "informal_measure" in [a.code for a in result.advisories]
 
 
-def test_engineer_working_in_china_takes_no_technology_out(screen):
+def test_engineer_in_china_for_a_foreign_employer_is_unknown(screen):
     result = screen(
         transaction_type="engineer_hire",
         description="Hire for a foreign-owned plant in Suzhou",
         engineer={"expertise": "NdFeB magnet sintering", "work_country": "CN"},
     )
+    assert result.decision == "unknown"
+    assert "whether the employer is a foreign" in result.missing_information[0]
+
+
+def test_engineer_in_china_for_a_chinese_employer_takes_no_technology_out(screen):
+    result = screen(
+        transaction_type="engineer_hire",
+        description="Hire for a plant in Suzhou",
+        counterparty={"name": "Suzhou Magnetics", "country": "CN"},
+        engineer={"expertise": "NdFeB magnet sintering", "work_country": "CN"},
+    )
     assert result.decision == "allowed"
+
+
+def test_erp_abbreviations_are_spelt_out(screen):
+    result = screen(transaction_type="technology_transfer", description="NdFeB magnet mfg tech")
+    assert result.decision == "prohibited"
 
 
 def test_same_request_same_bytes(screen):
