@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from service.engine import Engine, ScreeningRequest, load_ruleset  # noqa: E402
 from service.engine.loader import RuleSet  # noqa: E402
+from service.engine.parameters import PARAMETERS  # noqa: E402
 from service.engine.schema import Category, RuleFile  # noqa: E402
 
 TODAY = date(2026, 11, 28)
@@ -59,7 +60,12 @@ def generated_requests(ruleset: RuleSet, count: int, seed: int = 7) -> list[Scre
         rng.shuffle(words)
         parameters = {}
         if position % 2 and category.parameters:
-            parameters = {p.name: p.threshold * rng.choice([0.9, 1.1]) for p in category.parameters}
+            parameters = {
+                p.name: min(
+                    p.threshold * rng.choice([0.99, 1.01]), PARAMETERS[p.name].maximum or 1e9
+                )
+                for p in category.parameters
+            }
         requests.append(
             ScreeningRequest(
                 transaction_type=category.applies_to[0],

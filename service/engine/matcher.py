@@ -11,6 +11,7 @@ from service.engine.normalise import NormalText, fold, normalise
 # Words shorter than this must match exactly (codes, formulas, abbreviations such as LFP/LMFP).
 FUZZY_MIN_LENGTH = 6
 FUZZY_CUTOFF = 88.0
+FUZZY_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class TermIndex:
             for component in term.components:
                 key = component.text[:2] if component.cjk else component.text
                 self._postings[key].add(position)
+        self._fuzzy_cache: dict[str, tuple[tuple[str, float], ...]] = {}
         self._fuzzy_vocabulary = sorted(
             key for key in self._postings if len(key) >= FUZZY_MIN_LENGTH and key.isalpha()
         )
@@ -92,15 +94,23 @@ class TermIndex:
         for word in set(words):
             if word in self._postings or len(word) < FUZZY_MIN_LENGTH or not word.isalpha():
                 continue
-            candidates = process.extract(
-                word, self._fuzzy_vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
-            )
-            if candidates:
-                best = candidates[0][1]
-                for vocab_word, score, _ in candidates:
-                    if score == best:
-                        found[vocab_word] = max(found.get(vocab_word, 0.0), score)
+            for vocab_word, score in self._closest(word):
+                found[vocab_word] = max(found.get(vocab_word, 0.0), score)
         return found
+
+    def _closest(self, word: str) -> tuple[tuple[str, float], ...]:
+        """The vocabulary words tied for closest to `word`, remembered: ERP words repeat."""
+        cached = self._fuzzy_cache.get(word)
+        if cached is not None:
+            return cached
+        candidates = process.extract(
+            word, self._fuzzy_vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
+        )
+        best = candidates[0][1] if candidates else 0.0
+        closest = tuple((w, s) for w, s, _ in candidates if s == best)
+        if len(self._fuzzy_cache) < FUZZY_CACHE_SIZE:
+            self._fuzzy_cache[word] = closest
+        return closest
 
     def _candidates(self, text: NormalText, fuzzy: dict[str, float]) -> set[int]:
         positions: set[int] = set()
