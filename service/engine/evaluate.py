@@ -131,6 +131,8 @@ def evaluate(
         )
         result = out(_LEVEL[category.control], "in_force", reason)
     result.match.parameters = checks
+    if category.advisory and result.match.decision is not Decision.allowed:
+        result.advisories.append(advisory("category_note", category.advisory, instrument, category))
     return result
 
 

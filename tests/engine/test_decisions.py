@@ -1,6 +1,10 @@
 """The decision procedure, feature by feature, on the toy rule set."""
 
+import copy
 from datetime import date
+
+from service.engine import Engine, ScreeningRequest
+from tests.engine.conftest import TOY_FILES, write_ruleset
 
 LFP_OK = {"compaction_density_g_cm3": 2.6, "specific_capacity_mah_g": 162}
 
@@ -271,3 +275,16 @@ def test_domain_net_respects_jurisdiction(screen):
         origin_country="DE",
     )
     assert result.decision == "allowed"
+
+
+def test_category_advisory_is_said_when_it_applies(tmp_path):
+    files = copy.deepcopy(TOY_FILES)
+    files["TEST-GALLIUM"]["categories"][0]["advisory"] = "Check the wafer's end user."
+    engine = Engine(write_ruleset(tmp_path, files))
+    request = ScreeningRequest(
+        transaction_type="material_export", description="GaAs wafers", as_of=date(2024, 1, 10)
+    )
+    advisories = engine.screen(request).advisories
+    assert [a.message for a in advisories if a.code == "category_note"] == [
+        "Check the wafer's end user."
+    ]
