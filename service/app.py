@@ -7,9 +7,10 @@ from importlib.metadata import version
 
 from fastapi import FastAPI
 
-from service.api import categories, health, instruments, parameters, screenings
+from service.api import batches, categories, health, instruments, parameters, screenings
 from service.api.deps import Services
 from service.api.errors import EXCEPTION_HANDLERS
+from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
 from service.store.database import create_db_engine
@@ -44,7 +45,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 extra={"recorded_digest": ruleset.recorded_digest, "digest": ruleset.digest},
             )
         db = create_db_engine(settings.database_url)
-        app.state.services = Services(settings=settings, engine=screener, db=db)
+        worker = JobWorker(db=db, engine=screener, settings=settings)
+        worker.start()
+        app.state.services = Services(settings=settings, engine=screener, db=db, worker=worker)
         log.info(
             "service.started",
             extra={"ruleset": ruleset.version, "digest": ruleset.digest, "db": db.dialect.name},
@@ -53,6 +56,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             yield
         finally:
             app.state.services = None
+            worker.stop()
             db.dispose()
 
     app = FastAPI(
@@ -62,6 +66,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
     )
-    for module in (screenings, instruments, categories, parameters, health):
+    for module in (screenings, batches, instruments, categories, parameters, health):
         app.include_router(module.router)
     return app

@@ -2,20 +2,25 @@
 
 import json
 import re
+import sys
+import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import sqlalchemy
 import typer
 import uvicorn
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from service.app import create_app
+from service.batch import reading, runner, writing
 from service.config import Settings
-from service.engine import RuleSetError, load_ruleset
+from service.engine import Engine, RuleSetError, load_ruleset
 from service.engine.loader import MANIFEST_NAME, RuleSet
 from service.logs import configure_logging
-from service.store import keys, migrate
+from service.store import batches, keys, migrate
 from service.store.database import create_db_engine, ensure_sqlite_folder
 from service.store.tables import Role
 
@@ -47,6 +52,101 @@ def serve(
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     typer.echo(f"Swagger UI: http://{shown}:{port}/docs", err=True)
     uvicorn.run("service.app:create_app", factory=True, host=host, port=port, log_config=None)
+
+
+class OutputFormat(StrEnum):
+    """How `screening screen` writes its results."""
+
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def screen(
+    input_file: Annotated[
+        Path, typer.Argument(help="CSV file, one transaction a row", exists=True, dir_okay=False)
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="file to write the results to")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="csv, or json for JSON lines")
+    ] = OutputFormat.csv,
+    job_id: Annotated[
+        str | None, typer.Option(help="name the job; an unfinished job of this id is resumed")
+    ] = None,
+) -> None:
+    """Screen a CSV file locally on the configured database, with a progress bar on stderr."""
+    settings = Settings()
+    db = create_db_engine(settings.database_url)
+    engine = Engine(_load(settings.rules_dir))
+    try:
+        _screen_file(db, engine, settings, input_file, output, output_format, job_id)
+    except (OperationalError, ProgrammingError) as exc:
+        typer.echo(f"database error ({exc.orig}); run `screening db upgrade` first?", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        db.dispose()
+
+
+def _screen_file(  # noqa: PLR0913 - the command's options, passed on
+    db: sqlalchemy.Engine,
+    engine: Engine,
+    settings: Settings,
+    input_file: Path,
+    output: Path,
+    output_format: OutputFormat,
+    job_id: str | None,
+) -> None:
+    with Session(db) as session:
+        job = batches.get_job(session=session, job_id=job_id) if job_id else None
+    if job is None:
+        try:
+            job = runner.create_job(
+                db=db, path=input_file, filename=input_file.name, settings=settings, job_id=job_id
+            )
+        except (reading.BatchFileError, reading.BatchTooLarge) as exc:
+            typer.echo(f"{input_file}: {exc.message}", err=True)
+            raise typer.Exit(1) from exc
+    typer.echo(f"job {job.id}: {job.total_rows} rows ({job.encoding})", err=True)
+    if job.unknown_columns:
+        typer.echo(f"unknown columns, echoed only: {', '.join(job.unknown_columns)}", err=True)
+    if job.status != "done":
+        bar = ProgressLine(done=job.rows_done)
+        job = runner.run_job(db=db, engine=engine, settings=settings, job_id=job.id, progress=bar)
+        bar.close()
+    _write_results(db, job.id, job.columns, output, output_format)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(job.counts.items())) or "none"
+    typer.echo(f"{job.rows_done} rows: {counts}; rows with errors: {job.error_rows}")
+    typer.echo(f"wrote {output}")
+
+
+def _write_results(
+    db: sqlalchemy.Engine, job_id: str, columns: list[str], output: Path, fmt: OutputFormat
+) -> None:
+    with Session(db) as session, output.open("w", encoding="utf-8", newline="") as handle:
+        rows = batches.iter_rows(session=session, job_id=job_id)
+        lines = writing.csv_lines if fmt is OutputFormat.csv else writing.json_lines
+        handle.writelines(lines(columns, rows))
+
+
+class ProgressLine:
+    """A one-line progress bar on stderr: rows done, rows per second, time left."""
+
+    def __init__(self, *, done: int) -> None:
+        self.start, self.first = time.monotonic(), done
+
+    def __call__(self, done: int, total: int) -> None:
+        """Redraw the line after a chunk."""
+        elapsed = max(time.monotonic() - self.start, 1e-9)
+        rate = (done - self.first) / elapsed
+        left = (total - done) / rate if rate else 0
+        filled = int(30 * done / total) if total else 30
+        bar = "#" * filled + "." * (30 - filled)
+        sys.stderr.write(f"\r[{bar}] {done}/{total} rows  {rate:,.0f} rows/s  {left:,.0f}s left ")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        """End the line."""
+        sys.stderr.write("\n")
 
 
 @db_app.command("upgrade")
@@ -90,6 +190,7 @@ def rules_stamp(path: RulesPath = None) -> None:
 
 
 def _load(path: Path | None) -> RuleSet:
+    """The rule set at `path` (default: the configured folder); exit 1 when invalid."""
     try:
         return load_ruleset(path or Settings().rules_dir)
     except RuleSetError as exc:

@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=200, ge=1)
     # Level of the JSON log lines written to stderr.
     log_level: str = "INFO"
+    # Folder for uploaded batch files (one CSV per job, kept so a job can resume).
+    data_dir: Path = Path("./data")
+    # Largest batch upload accepted, in bytes; larger ones get 413.
+    batch_max_upload_bytes: int = Field(default=50_000_000, ge=1)
+    # Most rows a batch file may hold; more gets 413.
+    batch_max_rows: int = Field(default=1_000_000, ge=1)
+    # Rows screened and committed together: one transaction per chunk.
+    batch_chunk_size: int = Field(default=500, ge=1)
+    # Pause after each row, in seconds; only for tests and demos of interrupted jobs.
+    batch_row_delay: float = Field(default=0.0, ge=0)
     # Read by the test suite only: when set, tests run against this PostgreSQL database.
     test_database_url: str | None = None
 

@@ -37,7 +37,7 @@ from service.store.tables import ApiKey, Role
 
 RULES = PROJECT_DIR / "rules"
 MIGRATIONS = PROJECT_DIR / "migrations"
-TABLES = ("screening", "api_key")
+TABLES = ("batch_row", "batch_job", "screening", "api_key")
 
 
 class SqliteDatabases:
@@ -152,9 +152,14 @@ def engine() -> Engine:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    """Settings for one test: its own database, the real rules."""
-    return Settings(database_url=database_url, rules_dir=RULES, migrations_dir=MIGRATIONS)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings for one test: its own database and data folder, the real rules."""
+    return Settings(
+        database_url=database_url,
+        rules_dir=RULES,
+        migrations_dir=MIGRATIONS,
+        data_dir=tmp_path / "data",
+    )
 
 
 @pytest.fixture

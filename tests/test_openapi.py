@@ -18,10 +18,14 @@ def test_operation_ids_are_stable():
     spec = create_app().openapi()
     ids = sorted(op["operationId"] for path in spec["paths"].values() for op in path.values())
     assert ids == [
+        "create_batch",
         "create_screening",
+        "get_batch",
+        "get_batch_results",
         "get_category",
         "get_screening",
         "healthz",
+        "list_batches",
         "list_categories",
         "list_instruments",
         "list_parameters",

@@ -10,6 +10,7 @@ from fastapi.security import APIKeyHeader
 from sqlmodel import Session
 
 from service.api.errors import Forbidden, NotReady, Unauthorized
+from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine
 from service.store import keys
@@ -23,6 +24,7 @@ class Services:
     settings: Settings
     engine: Engine
     db: sqlalchemy.Engine
+    worker: JobWorker
 
 
 def get_services(request: Request) -> Services:
@@ -52,6 +54,12 @@ def get_session(services: ServicesDep) -> Iterator[Session]:
         yield session
 
 
+def get_worker(services: ServicesDep) -> JobWorker:
+    """The background worker that runs batch jobs."""
+    return services.worker
+
+
+WorkerDep = Annotated[JobWorker, Depends(get_worker)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]

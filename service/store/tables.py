@@ -63,3 +63,41 @@ class Screening(SQLModel, table=True):
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
     )
+
+
+class BatchJob(SQLModel, table=True):
+    """A batch of screenings from one CSV file: where it is, how far it got, what it found."""
+
+    __tablename__ = "batch_job"
+
+    id: str = Field(primary_key=True, max_length=36)
+    status: str = Field(max_length=16, index=True)
+    filename: str = Field(max_length=500)
+    input_path: str = Field(max_length=1000)
+    encoding: str = Field(max_length=32)
+    columns: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    unknown_columns: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    total_rows: int
+    rows_done: int = 0
+    error_rows: int = 0
+    counts: dict[str, int] = Field(sa_column=Column(JSON, nullable=False))
+    idempotency_key: str | None = Field(default=None, max_length=200, unique=True)
+    api_key_id: str = Field(foreign_key="api_key.id", max_length=36, index=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class BatchRow(SQLModel, table=True):
+    """One screened row of a job, stored once: (job, row number) is the primary key."""
+
+    __tablename__ = "batch_row"
+
+    job_id: str = Field(foreign_key="batch_job.id", primary_key=True, max_length=36)
+    row_number: int = Field(primary_key=True)
+    screening_id: str | None = Field(default=None, foreign_key="screening.id", max_length=36)
+    cells: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    outcome: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

@@ -12,7 +12,7 @@ ROUTES = sorted(
     if path.startswith("/v1")
     for method in operations
 )
-CONCRETE = {"{screening_id}": "some-id", "{category_id}": "some-id"}
+CONCRETE = {"{screening_id}": "some-id", "{job_id}": "some-id", "{category_id}": "some-id"}
 
 
 def concrete(path: str) -> str:
@@ -24,12 +24,16 @@ def concrete(path: str) -> str:
 
 def test_every_v1_route_is_covered():
     assert ROUTES == [
+        ("GET", "/v1/batches"),
+        ("GET", "/v1/batches/{job_id}"),
+        ("GET", "/v1/batches/{job_id}/results"),
         ("GET", "/v1/categories"),
         ("GET", "/v1/categories/{category_id}"),
         ("GET", "/v1/instruments"),
         ("GET", "/v1/parameters"),
         ("GET", "/v1/screenings"),
         ("GET", "/v1/screenings/{screening_id}"),
+        ("POST", "/v1/batches"),
         ("POST", "/v1/screenings"),
     ]
 

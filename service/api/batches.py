@@ -1,0 +1,173 @@
+"""Batches: upload a CSV, screen it in the background, follow progress, fetch results."""
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import sqlalchemy
+from fastapi import APIRouter, Depends, Header, UploadFile
+from fastapi.responses import StreamingResponse
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from service.api.batch_models import BatchList, BatchStatus, status_from_job
+from service.api.deps import ScreenerKey, ServicesDep, SessionDep, WorkerDep, current_key
+from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound, NotReady
+from service.batch import runner, writing
+from service.batch.reading import BatchTooLarge
+from service.config import Settings
+from service.store import batches
+
+router = APIRouter(
+    prefix="/v1/batches",
+    tags=["batches"],
+    dependencies=[Depends(current_key)],
+    responses=ERROR_RESPONSES,
+)
+COPY_BYTES = 1 << 20
+
+
+@router.post(
+    "",
+    status_code=202,
+    operation_id="create_batch",
+    responses={
+        400: {"model": ErrorBody, "description": "not UTF-8/GB18030, empty, or missing columns"},
+        413: {"model": ErrorBody, "description": "over the upload size or row limit"},
+    },
+)
+def create_batch(
+    file: UploadFile,
+    services: ServicesDep,
+    worker: WorkerDep,
+    key: ScreenerKey,
+    idempotency_key: Annotated[str | None, Header(max_length=150)] = None,
+) -> BatchStatus:
+    """Upload a CSV (one transaction a row); the job is screened in the background."""
+    # Scoped by API key, so one client's key never returns another client's job.
+    idempotency_key = f"{key.id}:{idempotency_key}" if idempotency_key else None
+    with Session(services.db) as session:
+        if idempotency_key and (
+            job := batches.find_job_by_idempotency_key(session=session, key=idempotency_key)
+        ):
+            return status_from_job(job)
+    job_id = str(uuid.uuid4())
+    path = _save_upload(file, services.settings, job_id)
+    try:
+        job = runner.create_job(
+            db=services.db,
+            path=path,
+            filename=file.filename or "upload.csv",
+            settings=services.settings,
+            api_key_id=key.id,
+            idempotency_key=idempotency_key,
+            job_id=job_id,
+        )
+    except IntegrityError:
+        path.unlink(missing_ok=True)
+        return _same_key_job(services.db, idempotency_key)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    worker.submit(job.id)
+    return status_from_job(job)
+
+
+def _same_key_job(db: sqlalchemy.Engine, key: str | None) -> BatchStatus:
+    """The job a concurrent upload with the same Idempotency-Key created first."""
+    with Session(db) as session:
+        job = batches.find_job_by_idempotency_key(session=session, key=key) if key else None
+    if job is None:
+        raise NotReady("the upload could not be stored; try again")
+    return status_from_job(job)
+
+
+def _save_upload(file: UploadFile, settings: Settings, job_id: str) -> Path:
+    """Copy the upload under the data dir, refusing it once it passes the size limit."""
+    folder = settings.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path, size = folder / f"{job_id}.csv", 0
+    with path.open("wb") as handle:
+        while chunk := file.file.read(COPY_BYTES):
+            size += len(chunk)
+            if size > settings.batch_max_upload_bytes:
+                handle.close()
+                path.unlink()
+                raise BatchTooLarge(
+                    f"the upload is over the limit of {settings.batch_max_upload_bytes} bytes"
+                )
+            handle.write(chunk)
+    return path
+
+
+@router.get("", operation_id="list_batches")
+def list_batches(session: SessionDep, limit: int = 50, offset: int = 0) -> BatchList:
+    """Batch jobs, newest first."""
+    jobs = batches.list_jobs(session=session, limit=min(limit, 200), offset=offset)
+    return BatchList(items=[status_from_job(job) for job in jobs])
+
+
+@router.get(
+    "/{job_id}",
+    operation_id="get_batch",
+    responses={404: {"model": ErrorBody, "description": "no batch with this id"}},
+)
+def get_batch(job_id: str, session: SessionDep) -> BatchStatus:
+    """A job's status, rows done and total, counts per decision and first row errors."""
+    job = _job(session, job_id)
+    return status_from_job(job, batches.list_row_errors(session=session, job_id=job_id))
+
+
+@router.get(
+    "/{job_id}/results",
+    operation_id="get_batch_results",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "CSV by default; a JSON array for Accept: application/json, "
+            "JSON lines for application/x-ndjson",
+            "content": {"text/csv": {}, "application/json": {}, "application/x-ndjson": {}},
+        },
+        404: {"model": ErrorBody, "description": "no batch with this id"},
+    },
+)
+def get_batch_results(
+    job_id: str,
+    session: SessionDep,
+    services: ServicesDep,
+    accept: Annotated[str | None, Header()] = None,
+) -> StreamingResponse:
+    """The rows screened so far (all of them once done): input columns, then the results."""
+    job = _job(session, job_id)
+    headers = {"X-Batch-Status": job.status}
+    if accept and "application/x-ndjson" in accept:
+        lines = _stream(services.db, job_id, lambda rows: writing.json_lines(job.columns, rows))
+        return StreamingResponse(lines, media_type="application/x-ndjson", headers=headers)
+    if accept and "application/json" in accept:
+        array = _stream(services.db, job_id, lambda rows: _json_array(job.columns, rows))
+        return StreamingResponse(array, media_type="application/json", headers=headers)
+    headers["Content-Disposition"] = f'attachment; filename="{job_id}.csv"'
+    text = _stream(services.db, job_id, lambda rows: writing.csv_lines(job.columns, rows))
+    return StreamingResponse(text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _job(session: Session, job_id: str):  # noqa: ANN202 - BatchJob
+    job = batches.get_job(session=session, job_id=job_id)
+    if job is None:
+        raise NotFound(f"no batch with id {job_id}")
+    return job
+
+
+def _stream(db: sqlalchemy.Engine, job_id: str, render) -> Iterator[str]:  # noqa: ANN001
+    with Session(db) as session:
+        yield from render(batches.iter_rows(session=session, job_id=job_id))
+
+
+def _json_array(columns: list[str], rows) -> Iterator[str]:  # noqa: ANN001
+    yield "["
+    for index, row in enumerate(rows):
+        prefix = "," if index else ""
+        yield prefix + json.dumps(writing.json_record(columns, row), ensure_ascii=False)
+    yield "]\n"

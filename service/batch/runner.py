@@ -1,0 +1,136 @@
+"""Runs a batch job in chunks; each chunk's rows and progress commit together, so it resumes."""
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from threading import Event
+
+import sqlalchemy
+from sqlmodel import Session
+
+from service.batch import reading
+from service.config import Settings
+from service.engine import Engine
+from service.engine.models import ScreeningResult
+from service.store import batches
+from service.store.tables import BatchJob
+
+log = logging.getLogger("service.batch")
+
+# Chinese measures take effect on Beijing calendar days; China keeps UTC+8 all year.
+BEIJING = timezone(timedelta(hours=8), "CST")
+
+Progress = Callable[[int, int], None]
+
+
+def beijing_today() -> date:
+    """Today's date in Beijing, the default `as_of` of a screening."""
+    return datetime.now(BEIJING).date()
+
+
+def create_job(
+    *,
+    db: sqlalchemy.Engine,
+    path: Path,
+    filename: str,
+    settings: Settings,
+    api_key_id: str | None = None,
+    idempotency_key: str | None = None,
+    job_id: str | None = None,
+) -> BatchJob:
+    """Check the file (raising before any work) and store a queued job for it."""
+    encoding, header, unknown, total = reading.inspect_file(path, max_rows=settings.batch_max_rows)
+    with Session(db) as session:
+        job = BatchJob(
+            id=job_id or str(uuid.uuid4()),
+            status="queued",
+            filename=filename,
+            input_path=str(path.resolve()),
+            encoding=encoding,
+            columns=header,
+            unknown_columns=unknown,
+            total_rows=total,
+            counts={},
+            idempotency_key=idempotency_key,
+            api_key_id=api_key_id or batches.local_key_id(session=session),
+        )
+        return batches.add_job(session=session, job=job)
+
+
+def run_job(
+    *,
+    db: sqlalchemy.Engine,
+    engine: Engine,
+    settings: Settings,
+    job_id: str,
+    stop: Event | None = None,
+    progress: Progress | None = None,
+) -> BatchJob:
+    """Screen the rows not yet stored, a chunk per transaction; stop early when `stop` is set."""
+    with Session(db) as session:
+        job = batches.get_job(session=session, job_id=job_id)
+        assert job is not None, job_id
+        if job.status == "done":
+            return job
+        done = batches.last_row_number(session=session, job_id=job_id)
+    log.info("batch.started", extra={"job_id": job_id, "from_row": done + 1})
+    chunk: list = []
+    for number, cells in reading.iter_rows(Path(job.input_path), job.encoding):
+        if number <= done:
+            continue
+        chunk.append(screen_row(engine, job.columns, number, cells))
+        if settings.batch_row_delay:
+            time.sleep(settings.batch_row_delay)
+        if len(chunk) >= settings.batch_chunk_size:
+            _commit(db, job, chunk, progress)
+            chunk = []
+            if stop is not None and stop.is_set():
+                log.info("batch.paused", extra={"job_id": job_id})
+                return job
+    if chunk:
+        _commit(db, job, chunk, progress)
+    with Session(db) as session:
+        batches.finish_job(session=session, job_id=job_id)
+        finished = batches.get_job(session=session, job_id=job_id)
+    assert finished is not None
+    log.info("batch.finished", extra={"job_id": job_id, "rows": finished.rows_done})
+    return finished
+
+
+def _commit(db: sqlalchemy.Engine, job: BatchJob, chunk: list, progress: Progress | None) -> None:
+    with Session(db) as session:
+        batches.add_chunk(session=session, job_id=job.id, rows=chunk, api_key_id=job.api_key_id)
+    if progress is not None:
+        progress(chunk[-1][0], job.total_rows)
+
+
+def screen_row(engine: Engine, header: list[str], number: int, cells: list[str]) -> tuple:
+    """(number, cells, request, result, outcome); request and result are None for a bad row."""
+    try:
+        request = reading.to_request(header, cells)
+        result = engine.screen(request, today=beijing_today())
+    except ValueError as exc:
+        return number, cells, None, None, {"error": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
+        log.exception("batch.row_failed", extra={"row": number})
+        return number, cells, None, None, {"error": f"internal error: {type(exc).__name__}"}
+    return number, cells, request, result, outcome(result)
+
+
+def outcome(result: ScreeningResult) -> dict:
+    """The output fields of one screened row."""
+    return {
+        "decision": result.decision.value,
+        "categories": [m.category_id for m in result.matches],
+        "citations": [
+            f"{m.instrument_id} {m.citation.item_number or m.citation.number}"
+            for m in result.matches
+        ],
+        "missing_information": result.missing_information,
+        "advisories": [a.code for a in result.advisories],
+        "explanation": result.explanation,
+        "error": None,
+    }

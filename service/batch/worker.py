@@ -1,0 +1,72 @@
+"""Runs batch jobs one after another on a background thread of the app; resumes at start-up."""
+
+import logging
+import queue
+import threading
+
+import sqlalchemy
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel import Session
+
+from service.batch import runner
+from service.config import Settings
+from service.engine import Engine
+from service.store import batches
+
+log = logging.getLogger("service.batch")
+
+
+class JobWorker:
+    """A queue of job ids and the one thread that screens them."""
+
+    def __init__(self, *, db: sqlalchemy.Engine, engine: Engine, settings: Settings) -> None:
+        self.db, self.engine, self.settings = db, engine, settings
+        self.jobs: queue.Queue[str | None] = queue.Queue()
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="batch-worker", daemon=True)
+
+    def start(self) -> None:
+        """Start the thread; it first resumes the jobs a previous process left unfinished."""
+        self.thread.start()
+
+    def _resume(self) -> None:
+        try:
+            with Session(self.db) as session:
+                unfinished = batches.unfinished_job_ids(session=session)
+        except SQLAlchemyError:
+            log.exception("batch.resume_failed")
+            return
+        for job_id in unfinished:
+            log.info("batch.resuming", extra={"job_id": job_id})
+            self.jobs.put(job_id)
+
+    def submit(self, job_id: str) -> None:
+        """Queue a new job."""
+        self.jobs.put(job_id)
+
+    def stop(self) -> None:
+        """Stop after the chunk in hand; unfinished jobs resume at the next start."""
+        self.stopping.set()
+        self.jobs.put(None)
+        self.thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        self._resume()
+        while not self.stopping.is_set():
+            job_id = self.jobs.get()
+            if job_id is None:
+                return
+            try:
+                runner.run_job(
+                    db=self.db,
+                    engine=self.engine,
+                    settings=self.settings,
+                    job_id=job_id,
+                    stop=self.stopping,
+                )
+            except IntegrityError:
+                log.warning("batch.taken_over", extra={"job_id": job_id})
+            except Exception:  # noqa: BLE001 - a failed job must not stop the worker
+                log.exception("batch.failed", extra={"job_id": job_id})
+                with Session(self.db) as session:
+                    batches.finish_job(session=session, job_id=job_id, status="failed")
