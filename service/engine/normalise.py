@@ -4,7 +4,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+import opencc
 from opencc import OpenCC
 
 # Words that say nothing about *what* is exported; ignored in terms and descriptions alike.
@@ -45,6 +47,21 @@ def _converter() -> OpenCC:
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional_characters() -> frozenset[str]:
+    """Characters OpenCC may change; text without any of them is converted as it is (fast path)."""
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.split("\t", 1)[0] for line in lines if line.strip())
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified Chinese; skips OpenCC when no character could change."""
+    if _traditional_characters().isdisjoint(text):
+        return text
+    return _converter().convert(text)
+
+
 def stem(word: str) -> str:
     """Fold a simple English plural to its singular; leaves codes, numbers and short words alone."""
     if len(word) <= 3 or not word.isalpha() or word in _IRREGULAR:
@@ -62,7 +79,7 @@ def fold(text: str) -> str:
     """NFKC, case-fold, traditional to simplified Chinese, unified unit spellings."""
     text = unicodedata.normalize("NFKC", text).casefold()
     if _HAS_CJK.search(text):
-        text = _converter().convert(text)
+        text = to_simplified(text)
     for pattern, replacement in _UNITS:
         text = pattern.sub(replacement, text)
     return text
