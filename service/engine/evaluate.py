@@ -9,7 +9,11 @@ from service.engine.models import Advisory, Citation, Decision, Match, Screening
 from service.engine.schema import Category, Control, Instrument, TransactionType
 from service.engine.timeline import Status
 
-_LEVEL = {Control.prohibited: Decision.prohibited, Control.restricted: Decision.approval_required}
+# What a matched, applicable category contributes, by its control level.
+CONTROL_DECISION = {
+    Control.prohibited: Decision.prohibited,
+    Control.restricted: Decision.approval_required,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +133,7 @@ def evaluate(
             if checks
             else category.summary
         )
-        result = out(_LEVEL[category.control], "in_force", reason)
+        result = out(CONTROL_DECISION[category.control], "in_force", reason)
     result.match.parameters = checks
     if category.advisory and result.match.decision is not Decision.allowed:
         result.advisories.append(advisory("category_note", category.advisory, instrument, category))

@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 
 from service.engine import timeline
+from service.engine.evaluate import CONTROL_DECISION
 from service.engine.models import Decision, Engineer, ScreeningRequest, ScreeningResult
 from service.engine.schema import Category, Control, ExampleCase, Instrument, TransactionType
-
-_LEVEL = {Control.prohibited: Decision.prohibited, Control.restricted: Decision.approval_required}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +67,7 @@ def verdict(example: RuleExample, result: ScreeningResult) -> str | None:
         if not example.controlled and (result.decision is not Decision.allowed or not own):
             return "expected allowed with this reference matched"
         return None
-    level = _LEVEL[category.control]
+    level = CONTROL_DECISION[category.control]
     # A category whose criteria were not retrieved answers unknown rather than guess its level.
     expected = Decision.unknown if category.unresolved else level
     if example.controlled and not any(m.decision is expected for m in own):

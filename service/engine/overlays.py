@@ -1,12 +1,11 @@
 """Destination rules that act on other matches, e.g. dual-use items to US or Japanese military."""
 
 from service.engine import timeline
-from service.engine.evaluate import Screening, advisory, citation
+from service.engine.evaluate import CONTROL_DECISION, Screening, advisory, citation
 from service.engine.models import Decision, Match
-from service.engine.schema import Category, Control, Instrument
+from service.engine.schema import Category, Instrument
 from service.engine.timeline import Status
 
-_LEVEL = {Control.prohibited: Decision.prohibited, Control.restricted: Decision.approval_required}
 _CONTROLLED = (Decision.prohibited, Decision.approval_required)
 
 
@@ -36,7 +35,7 @@ def apply(
         firing = [m for m in base if _fires(category, m, instruments)]
         if not firing:
             continue
-        consequence = f"{_LEVEL[category.control]} under {instrument.number}"
+        consequence = f"{CONTROL_DECISION[category.control]} under {instrument.number}"
         if category.destinations and ctx.destination not in category.destinations:
             if ctx.destination is None:
                 state.advisories.append(
@@ -70,7 +69,7 @@ def _overlay_match(
 ) -> Match:
     standing = timeline.standing_on(instrument, category, state.ctx.day)
     if standing.status is Status.in_force:
-        decision = _LEVEL[category.control]
+        decision = CONTROL_DECISION[category.control]
         reason = f"{category.summary} Triggered by {', '.join(m.category_id for m in firing)}."
         if category.advisory:
             state.advisories.append(advisory("overlay", category.advisory, instrument, category))
