@@ -13,6 +13,7 @@ from service.api.errors import EXCEPTION_HANDLERS
 from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
+from service.gc_tuning import tune_garbage_collector
 from service.store.database import create_db_engine
 
 log = logging.getLogger("service.app")
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        tune_garbage_collector()
         try:
             screener = engine or Engine(load_ruleset(settings.rules_dir))
         except RuleSetError as exc:

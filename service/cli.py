@@ -19,6 +19,7 @@ from service.batch import reading, runner, writing
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
 from service.engine.loader import MANIFEST_NAME, RuleSet
+from service.gc_tuning import tune_garbage_collector
 from service.logs import configure_logging
 from service.store import batches, keys, migrate
 from service.store.database import create_db_engine, ensure_sqlite_folder
@@ -75,6 +76,7 @@ def screen(
     ] = None,
 ) -> None:
     """Screen a CSV file locally on the configured database, with a progress bar on stderr."""
+    tune_garbage_collector()
     settings = Settings()
     db = create_db_engine(settings.database_url)
     engine = Engine(_load(settings.rules_dir))

@@ -50,9 +50,13 @@ class Engine:
             [ruleset.review_threshold]
             + [c.review_threshold for _, c in ruleset.categories.values() if c.review_threshold]
         )
-        self.hs_codes = [
-            (code, cid) for cid, (_, c) in ruleset.categories.items() for code in c.hs_codes
-        ]
+        # Any match, near or full, shares the first six digits: index the codes by them.
+        self.hs_codes: dict[str, list[tuple[str, str]]] = {}
+        for cid, (_, category) in ruleset.categories.items():
+            for code in category.hs_codes:
+                if len(code) >= HS_NEAR_MATCH_DIGITS:
+                    prefix = code[:HS_NEAR_MATCH_DIGITS]
+                    self.hs_codes.setdefault(prefix, []).append((code, cid))
         self.overlays = [(i, c) for i, c in ruleset.categories.values() if c.triggered_by]
         self.informal = [
             (f.instrument, m) for f in ruleset.files.values() for m in f.informal_measures
@@ -123,7 +127,8 @@ class Engine:
     def _hs_scores(self, hs_code: str | None) -> dict[str, tuple[float, str]]:
         """Categories whose customs codes match the request's: exact-prefix beats near."""
         scores: dict[str, tuple[float, str]] = {}
-        for code, cid in self.hs_codes if hs_code else ():
+        candidates = self.hs_codes.get(hs_code[:HS_NEAR_MATCH_DIGITS], []) if hs_code else []
+        for code, cid in candidates:
             shared = _common_prefix(code, hs_code)
             if shared == min(len(code), len(hs_code)) and shared >= HS_FULL_MATCH_DIGITS:
                 score = 100.0

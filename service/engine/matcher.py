@@ -73,7 +73,7 @@ class TermIndex:
 
     def __init__(self, entries: Iterable[tuple[Hashable, str]]) -> None:
         self.terms: list[CompiledTerm] = []
-        self._postings: dict[str, set[int]] = defaultdict(set)
+        self._postings: dict[str, list[tuple[int, Component]]] = defaultdict(list)
         for owner, label in entries:
             term = compile_term(owner, label)
             if term is None:
@@ -82,7 +82,7 @@ class TermIndex:
             self.terms.append(term)
             for component in term.components:
                 key = component.text[:2] if component.cjk else component.text
-                self._postings[key].add(position)
+                self._postings[key].append((position, component))
         self._fuzzy_cache: dict[str, tuple[tuple[str, float], ...]] = {}
         self._fuzzy_vocabulary = sorted(
             key for key in self._postings if len(key) >= FUZZY_MIN_LENGTH and key.isalpha()
@@ -112,18 +112,39 @@ class TermIndex:
             self._fuzzy_cache[word] = closest
         return closest
 
-    def _candidates(self, text: NormalText, fuzzy: dict[str, float]) -> set[int]:
-        positions: set[int] = set()
-        for key in (*text.words, *fuzzy, *_cjk_keys(text.cjk)):
-            positions |= self._postings.get(key, set())
-        return positions
+    def _candidates(
+        self, words: set[str], cjk: str, fuzzy: dict[str, float], floor: float
+    ) -> list[int]:
+        """Positions, in order, of the terms whose found components could reach `floor`.
+
+        Each posting of a key present in the text adds its component's weight, so a term is
+        only scored (by `_score`) when it can reach the floor; most share just one common word.
+        """
+        found: dict[int, float] = defaultdict(float)
+        for word in words:
+            for position, component in self._postings.get(word, ()):
+                found[position] += component.weight
+        for word, similarity in fuzzy.items():
+            if word not in words:
+                for position, component in self._postings.get(word, ()):
+                    found[position] += component.weight * similarity / 100.0
+        for key in _cjk_keys(cjk):
+            for position, component in self._postings.get(key, ()):
+                if component.text in cjk:
+                    found[position] += component.weight
+        # A small tolerance: the exact score is recomputed, in the terms' own order, by `_score`.
+        return sorted(
+            position
+            for position, weight in found.items()
+            if 100.0 * weight / self.terms[position].total_weight >= floor - 0.5
+        )
 
     def search(self, text: NormalText, floor: float) -> dict[Hashable, Hit]:
         """Score every candidate term; return each owner's best score (terms scoring >= floor)."""
         fuzzy = self.fuzzy_words(text.words)
         words = set(text.words)
         hits: dict[Hashable, Hit] = {}
-        for position in self._candidates(text, fuzzy):
+        for position in self._candidates(words, text.cjk, fuzzy, floor):
             term = self.terms[position]
             score = _score(term, words, text.cjk, fuzzy)
             if score < floor:

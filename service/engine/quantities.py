@@ -46,10 +46,13 @@ _PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "leachate_throughput_m3_day": (re.compile(r"(\d[\d,]*)\s*m3\s*/\s*d(?:ay)?\b"),),
 }
 _NINES = re.compile(r"\b([4-9])n\b")
+_DIGIT = re.compile(r"\d")
 
 
 def read_quantities(text: str) -> dict[str, float]:
     """Parameter values stated in the text, keyed by canonical name; ambiguous ones left out."""
+    if not _DIGIT.search(text):
+        return {}  # every form needs a number
     folded = fold(text)
     found: dict[str, float] = {}
     for name, patterns in _PATTERNS.items():

@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -11,10 +12,18 @@ def create_db_engine(url: str) -> Engine:
     """Build an engine; SQLite gets WAL, foreign keys and cross-thread use."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+        return create_engine(url, pool_pre_ping=True, **_JSON_CODEC)
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **_JSON_CODEC)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _json_text(value: Any) -> str:
+    """JSON columns' text: orjson is several times faster than json.dumps on audit records."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+_JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
