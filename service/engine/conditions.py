@@ -53,12 +53,20 @@ def check(category: Category, values: Mapping[str, float]) -> tuple[Outcome, lis
     return (Outcome.missing if None in results else Outcome.not_met), checks
 
 
-def describe(checks: list[ParameterCheck]) -> str:
-    """A short text of the comparisons, e.g. 'compaction_density_g_cm3 2.5 < 2.58 g/cm3'."""
+def describe(checks: list[ParameterCheck], ceilings: Mapping[str, str] | None = None) -> str:
+    """A short text of the comparisons, e.g. 'compaction_density_g_cm3 2.5 < 2.58 g/cm3'.
+
+    `ceilings` names the parameters whose value is an implied upper bound, with the reason.
+    """
     parts = []
     for c in checks:
         if c.value is None:
             parts.append(f"{c.name} not given (threshold {c.operator} {c.threshold:g} {c.unit})")
+        elif ceilings and c.name in ceilings:
+            parts.append(
+                f"{c.name} at most {c.value:g} {c.unit}, below {c.threshold:g} {c.unit}: "
+                f"{ceilings[c.name]}"
+            )
         else:
             relation = c.operator if c.met else f"not {c.operator}"
             parts.append(f"{c.name} {c.value:g} {relation} {c.threshold:g} {c.unit}")

@@ -1,6 +1,7 @@
 """The screening engine: builds its indexes once, then decides each request without any I/O."""
 
 from collections.abc import Hashable
+from dataclasses import replace
 from datetime import date
 
 from service.engine import overlays, timeline
@@ -35,6 +36,11 @@ class Engine:
         for cid, (_, category) in ruleset.categories.items():
             entries += [(("cat", cid), t) for t in (*category.terms, *category.terms_zh)]
             entries += [(("not", cid), t) for t in category.not_terms]
+            for p, condition in enumerate(category.parameters):
+                for c, ceiling in enumerate(condition.ceilings):
+                    key = (cid, p, c)
+                    entries += [(("ceiling", key), t) for t in (*ceiling.terms, *ceiling.terms_zh)]
+                    entries += [(("unless", key), t) for t in ceiling.unless_terms]
         self.domains: dict[tuple[str, int], tuple[Instrument, DomainNet]] = {}
         for rule_file in ruleset.files.values():
             for position, domain in enumerate(rule_file.domains):
@@ -110,9 +116,34 @@ class Engine:
             if score < (category.review_threshold or self.ruleset.review_threshold):
                 continue
             full = score >= (category.match_threshold or self.ruleset.match_threshold)
-            state.add(evaluate(state.ctx, instrument, category, round(score, 1), labels), full)
+            ctx = self._with_ceilings(state.ctx, cid, hits)
+            state.add(evaluate(ctx, instrument, category, round(score, 1), labels), full)
             if full:
                 state.consumed |= words
+
+    def _with_ceilings(self, ctx: Context, cid: str, hits: dict[Hashable, Hit]) -> Context:
+        """The context with the upper bounds the description implies for this category's
+        parameters; values given or read from the text always win."""
+        ceilings: dict[str, tuple[float, str]] = {}
+        for p, condition in enumerate(self.ruleset.categories[cid][1].parameters):
+            if condition.name in ctx.values:
+                continue
+            for c, ceiling in enumerate(condition.ceilings):
+                named = self._strong(hits, ("ceiling", (cid, p, c)))
+                if named and not self._strong(hits, ("unless", (cid, p, c))):
+                    ceilings[condition.name] = (ceiling.at_most, ceiling.reason)
+                    break
+        if not ceilings:
+            return ctx
+        return replace(
+            ctx,
+            values=ctx.values | {name: value for name, (value, _) in ceilings.items()},
+            ceilings={name: reason for name, (_, reason) in ceilings.items()},
+        )
+
+    def _strong(self, hits: dict[Hashable, Hit], key: Hashable) -> bool:
+        hit = hits.get(key)
+        return hit is not None and hit.score >= self.ruleset.match_threshold
 
     def _penalty(self, state: Screening, hits: dict[Hashable, Hit], cid: str) -> float:
         """Points taken off a category whose exclusion terms the description contains."""

@@ -1,5 +1,6 @@
 """What one matched category contributes to a screening, given the date, place and parameters."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,6 +28,8 @@ class Context:
     work_in_china: bool
     values: dict[str, float]
     read_from_text: frozenset[str]
+    ceilings: Mapping[str, str] = field(default_factory=dict)
+    """Parameters whose value is a ceiling the description implies, with the reason."""
 
 
 @dataclass(slots=True)
@@ -121,7 +124,7 @@ def evaluate(
     for check in checks:
         if check.name in ctx.read_from_text:
             check.note = "; ".join(filter(None, [check.note, "value read from the description"]))
-    compared = conditions.describe(checks)
+    compared = conditions.describe(checks, ctx.ceilings)
     if outcome is Outcome.not_met:
         result = out(Decision.allowed, "in_force", f"The parameters take it out: {compared}.")
     elif outcome is Outcome.missing:

@@ -83,6 +83,27 @@ class StatusWindow(Strict):
         return self
 
 
+class Ceiling(Strict):
+    """A value a parameter cannot exceed when the description names what bounds it.
+
+    E.g. a cell whose chemistry is named as LFP cannot reach 300 Wh/kg, so a screening need not
+    ask for its energy density. Applies only when no value was given or read from the text, and
+    not when the description also names one of `unless_terms` (another chemistry, say).
+    """
+
+    terms: list[str] = Field(default_factory=list)
+    terms_zh: list[str] = Field(default_factory=list)
+    unless_terms: list[str] = Field(default_factory=list)
+    at_most: float
+    reason: str = Field(description="why the value cannot be higher, shown in the answer")
+
+    @model_validator(mode="after")
+    def _has_terms(self) -> "Ceiling":
+        if not (self.terms or self.terms_zh):
+            raise ValueError("a ceiling needs terms or terms_zh naming what bounds the value")
+        return self
+
+
 class ParameterCondition(Strict):
     """One threshold on a canonical parameter, e.g. cell energy density >= 300 Wh/kg."""
 
@@ -92,6 +113,7 @@ class ParameterCondition(Strict):
     unit: str
     note: str | None = Field(default=None, description="test conditions, e.g. 'at 220 MPa'")
     confidence: Confidence = Confidence.high
+    ceilings: list[Ceiling] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _canonical(self) -> "ParameterCondition":
@@ -102,6 +124,16 @@ class ParameterCondition(Strict):
             )
         if spec.unit != self.unit:
             raise ValueError(f"parameter {self.name!r} is in {spec.unit!r}, not {self.unit!r}")
+        return self
+
+    @model_validator(mode="after")
+    def _ceilings_decide(self) -> "ParameterCondition":
+        """A ceiling must settle the threshold, or it would only hide a missing value."""
+        for ceiling in self.ceilings:
+            if self.operator not in (Operator.ge, Operator.gt):
+                raise ValueError("ceilings only make sense on '>=' or '>' thresholds")
+            if ceiling.at_most >= self.threshold:
+                raise ValueError(f"ceiling {ceiling.at_most:g} does not fall below the threshold")
         return self
 
 

@@ -123,6 +123,14 @@ TOY_FILES: dict[str, dict[str, Any]] = {
                         "operator": ">=",
                         "threshold": 300,
                         "unit": "Wh/kg",
+                        "ceilings": [
+                            {
+                                "terms": ["LFP"],
+                                "unless_terms": ["NCM"],
+                                "at_most": 250,
+                                "reason": "LFP cells stay far below 300 Wh/kg",
+                            }
+                        ],
                     }
                 ],
                 "summary": "High-energy cells need a licence.",

@@ -268,6 +268,34 @@ def test_given_parameters_win_over_the_description(screen):
     assert result.decision == "allowed"
 
 
+def test_a_chemistry_that_bounds_the_value_answers_without_it(screen):
+    result = screen(
+        transaction_type="material_export", description="LFP li-ion cells", as_of=date(2027, 1, 5)
+    )
+    assert result.decision == "allowed"
+    assert result.missing_information == []
+    assert "at most 250 Wh/kg, below 300 Wh/kg: LFP cells stay far" in result.matches[0].reason
+
+
+def test_a_second_chemistry_cancels_the_ceiling(screen):
+    result = screen(
+        transaction_type="material_export",
+        description="LFP and NCM li-ion cells",
+        as_of=date(2027, 1, 5),
+    )
+    assert result.decision == "unknown"
+    assert result.missing_information == ["cell_energy_density_wh_kg"]
+
+
+def test_a_stated_value_wins_over_the_ceiling(screen):
+    result = screen(
+        transaction_type="material_export",
+        description="LFP li-ion cells, 310 Wh/kg",
+        as_of=date(2027, 1, 5),
+    )
+    assert result.decision == "approval-required"
+
+
 def test_domain_net_respects_jurisdiction(screen):
     result = screen(
         transaction_type="technology_transfer",

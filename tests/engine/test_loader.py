@@ -106,3 +106,19 @@ def test_engine_imports_no_web_or_database_framework():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("operator", "at_most", "message"),
+    [
+        (">=", 300, "does not fall below the threshold"),
+        ("<=", 250, "only make sense on '>=' or '>'"),
+    ],
+)
+def test_a_ceiling_must_settle_its_threshold(tmp_path, operator, at_most, message):
+    files = copy.deepcopy(TOY_FILES)
+    condition = files["TEST-GOODS"]["categories"][0]["parameters"][0]
+    condition["operator"] = operator
+    condition["ceilings"][0]["at_most"] = at_most
+    with pytest.raises(RuleSetError, match=message):
+        write_ruleset(tmp_path, files)
