@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import sqlalchemy
-from fastapi import APIRouter, Depends, Header, UploadFile
+from fastapi import APIRouter, Depends, Header, Query, UploadFile
 from fastapi.responses import StreamingResponse
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -114,7 +114,10 @@ def _save_upload(file: UploadFile, settings: Settings, job_id: str) -> Path:
 
 @router.get("", operation_id="list_batches")
 def list_batches(
-    session: SessionDep, caller: Authorized, limit: int = 50, offset: int = 0
+    session: SessionDep,
+    caller: Authorized,
+    limit: Annotated[int, Query(ge=1, description="page size, at most 200")] = 50,
+    offset: Annotated[int, Query(ge=0, description="jobs to skip")] = 0,
 ) -> BatchList:
     """Batch jobs, newest first; a screener key sees only its own."""
     jobs = batches.list_jobs(

@@ -111,12 +111,36 @@ async def _screening_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status, exc.code, exc.message, exc.details, headers=headers)
 
 
+# What an allowed value looks like, added to pydantic's message where it only names a rule.
+DATE_HINT = "expected a date as YYYY-MM-DD, e.g. 2026-11-28"
+COUNTRY_HINT = "expected an ISO 3166-1 alpha-2 code in capitals, e.g. DE"
+FIELD_HINTS = {
+    "country": COUNTRY_HINT,
+    "origin_country": COUNTRY_HINT,
+    "destination_country": COUNTRY_HINT,
+    "work_country": COUNTRY_HINT,
+    "hs_code": "expected 4 to 10 digits of a customs code, e.g. 28539090",
+    "idempotency-key": "expected 1 to 150 printable ASCII characters without spaces",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    """pydantic's message, with what is allowed when pydantic only names the broken rule."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    field = str(error["loc"][-1]) if error["loc"] else ""
+    if error["type"].startswith("date_"):
+        return f"{message}; {DATE_HINT}"
+    if error["type"] == "string_pattern_mismatch" and field in FIELD_HINTS:
+        return f"{message}; {FIELD_HINTS[field]}"
+    return message
+
+
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = [
         {
             "loc": [str(part) for part in error["loc"]],
-            "message": str(error["msg"]).removeprefix("Value error, "),
+            "message": _message(error),
             "type": error["type"],
         }
         for error in exc.errors()
