@@ -24,11 +24,8 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope)
-        too_large = error_response(
-            413, "payload_too_large", f"the request body is over the limit of {limit} bytes"
-        )
         if _declared_length(scope) > limit:
-            await too_large(scope, receive, send)
+            await _too_large(limit)(scope, receive, send)
             return
         received, exceeded, started = 0, False, False
 
@@ -55,7 +52,14 @@ class BodyLimitMiddleware:
             if started:
                 raise
         if exceeded and not started:
-            await too_large(scope, receive, send)
+            await _too_large(limit)(scope, receive, send)
+
+
+def _too_large(limit: int) -> ASGIApp:
+    """The 413 answer naming the limit."""
+    return error_response(
+        413, "payload_too_large", f"the request body is over the limit of {limit} bytes"
+    )
 
 
 def _declared_length(scope: Scope) -> int:
