@@ -6,10 +6,26 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import Scope
 
-from service.api import batches, categories, health, instruments, parameters, screenings
+from service.api import (
+    batches,
+    categories,
+    health,
+    instruments,
+    metrics,
+    parameters,
+    screenings,
+)
+from service.api import keys as keys_api
+from service.api.body_limit import BodyLimitMiddleware
 from service.api.deps import Services
 from service.api.errors import EXCEPTION_HANDLERS
+from service.api.metrics import Metrics, MetricsMiddleware
+from service.api.ratelimit import build_limiter
+from service.api.request_context import RequestContextMiddleware
+from service.api.security_headers import SecurityHeadersMiddleware
 from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
@@ -22,13 +38,16 @@ DESCRIPTION = """Screens technology transfers, equipment sales, material exports
 hires against Chinese export-approval categories, and answers `prohibited`,
 `approval-required`, `unknown` or `allowed` with matches, citations and an explanation.
 
-Every `/v1` route needs an `X-API-Key` header (`screening keys create`). Every error has
-the shape `{"code", "message", "details"}`."""
+Every `/v1` route needs an `X-API-Key` header (`screening keys create`); what each role may
+do is in the README. Every error has the shape `{"code", "message", "details"}`."""
+# Room for the multipart framing around a batch file of the largest allowed size.
+MULTIPART_OVERHEAD = 1 << 20
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """The application; `engine` lets a caller share one prebuilt engine (e.g. across tests)."""
     settings = settings or Settings()
+    app_metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -47,9 +66,20 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 extra={"recorded_digest": ruleset.recorded_digest, "digest": ruleset.digest},
             )
         db = create_db_engine(settings.database_url)
-        worker = JobWorker(db=db, engine=screener, settings=settings)
+        worker = JobWorker(
+            db=db, engine=screener, settings=settings, on_rows=app_metrics.batch_rows.inc
+        )
         worker.start()
-        app.state.services = Services(settings=settings, engine=screener, db=db, worker=worker)
+        limiter = build_limiter(settings)
+        app_metrics.set_ruleset(screener.ref)
+        app.state.services = Services(
+            settings=settings,
+            engine=screener,
+            db=db,
+            worker=worker,
+            metrics=app_metrics,
+            limiter=limiter,
+        )
         log.info(
             "service.started",
             extra={"ruleset": ruleset.version, "digest": ruleset.digest, "db": db.dialect.name},
@@ -60,6 +90,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             app.state.services = None
             worker.stop()
             db.dispose()
+            if limiter is not None:
+                limiter.close()
 
     app = FastAPI(
         title="Export-approval screening",
@@ -68,6 +100,32 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
     )
-    for module in (screenings, batches, instruments, categories, parameters, health):
+    app.state.metrics = app_metrics
+    for module in (screenings, batches, instruments, categories, parameters, keys_api):
         app.include_router(module.router)
+    app.include_router(health.router)
+    app.include_router(metrics.router)
+    add_middleware(app, settings, app_metrics)
     return app
+
+
+def add_middleware(app: FastAPI, settings: Settings, app_metrics: Metrics) -> None:
+    """Pure ASGI middleware, innermost first: body limit, CORS, request id, metrics, headers."""
+
+    def body_limit(scope: Scope) -> int:
+        if scope["method"] == "POST" and scope["path"] == "/v1/batches":
+            return settings.batch_max_upload_bytes + MULTIPART_OVERHEAD
+        return settings.max_body_bytes
+
+    app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
+    if origins := settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["X-API-Key", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After", "X-Batch-Status"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=app_metrics)
+    app.add_middleware(SecurityHeadersMiddleware)

@@ -4,6 +4,7 @@ import json
 import re
 import sys
 import time
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -23,7 +24,7 @@ from service.gc_tuning import tune_garbage_collector
 from service.logs import configure_logging
 from service.store import batches, keys, migrate
 from service.store.database import create_db_engine, ensure_sqlite_folder
-from service.store.tables import Role
+from service.store.tables import Role, as_utc, utcnow
 
 app = typer.Typer(help="Export-approval screening service.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -200,31 +201,63 @@ def _load(path: Path | None) -> RuleSet:
         raise typer.Exit(1) from exc
 
 
+def parse_expiry(value: str | None) -> datetime | None:
+    """An ISO date (midnight UTC) or date-time (UTC when no zone is given), in the future."""
+    if value is None:
+        return None
+    try:
+        moment = as_utc(datetime.fromisoformat(value))
+    except ValueError as exc:
+        raise typer.BadParameter(
+            "use an ISO date or date-time, e.g. 2027-06-30", param_hint="--expires"
+        ) from exc
+    if moment <= utcnow():
+        raise typer.BadParameter(f"{value} is not in the future", param_hint="--expires")
+    return moment.astimezone(UTC)
+
+
 @keys_app.command("create")
 def keys_create(
     role: Annotated[Role, typer.Option(help="what the key may do")],
     name: Annotated[str, typer.Option(help="who or what uses the key")],
+    expires: Annotated[
+        str | None,
+        typer.Option(help="when the key stops working: ISO date (midnight UTC) or date-time"),
+    ] = None,
 ) -> None:
     """Create an API key; the secret is printed once, alone on the last line."""
+    expires_at = parse_expiry(expires)
     try:
         with Session(create_db_engine(Settings().database_url)) as session:
-            row, secret = keys.add_api_key(session=session, name=name, role=role)
+            row, secret = keys.add_api_key(
+                session=session, name=name, role=role, expires_at=expires_at
+            )
     except (OperationalError, ProgrammingError) as exc:
         typer.echo(
             f"cannot store the key ({exc.orig}); run `screening db upgrade` first?", err=True
         )
         raise typer.Exit(1) from exc
-    typer.echo(f"created {row.role} key {row.id} ({row.name}); store the secret now:")
+    until = f", expires {as_utc(row.expires_at).isoformat()}" if row.expires_at else ""
+    typer.echo(f"created {row.role} key {row.id} ({row.name}{until}); store the secret now:")
     typer.echo(secret)
 
 
 @keys_app.command("list")
 def keys_list() -> None:
-    """List keys: id, role, name, display prefix, created and revoked times."""
+    """List keys: id, role, name, display prefix, expiry, revocation and last use."""
     with Session(create_db_engine(Settings().database_url)) as session:
         for row in keys.list_api_keys(session=session):
-            revoked = f" revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else ""
-            typer.echo(f"{row.id}  {row.role:<8} {row.prefix}…  {row.name}{revoked}")
+            notes = [
+                f"{label} {moment:%Y-%m-%d %H:%M}"
+                for label, moment in (
+                    ("expires", row.expires_at),
+                    ("revoked", row.revoked_at),
+                    ("last used", row.last_used_at),
+                )
+                if moment is not None
+            ]
+            suffix = f"  ({', '.join(notes)})" if notes else ""
+            typer.echo(f"{row.id}  {row.role:<8} {row.prefix}…  {row.name}{suffix}")
 
 
 @keys_app.command("revoke")

@@ -36,8 +36,25 @@ class Settings(BaseSettings):
     batch_chunk_size: int = Field(default=500, ge=1)
     # Pause after each row, in seconds; only for tests and demos of interrupted jobs.
     batch_row_delay: float = Field(default=0.0, ge=0)
+    # Largest request body in bytes (batch uploads use batch_max_upload_bytes); larger gets 413.
+    max_body_bytes: int = Field(default=1_000_000, ge=1)
+    # Requests one API key may make per minute; 0 switches rate limiting off.
+    rate_limit_per_minute: int = Field(default=0, ge=0)
+    # Redis URL shared by every instance for rate limits; unset keeps counters in the process.
+    redis_url: str | None = None
+    # Prefix of the Redis keys this service writes, so instances of several services can share.
+    redis_prefix: str = "screening"
+    # Comma-separated origins allowed by CORS; empty (the default) sends no CORS headers at all.
+    cors_origins: str = ""
     # Read by the test suite only: when set, tests run against this PostgreSQL database.
     test_database_url: str | None = None
+    # Read by the test suite only: when set, the Redis rate-limit tests run against it.
+    test_redis_url: str | None = None
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """The configured CORS origins, without blanks."""
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @field_validator("database_url")
     @classmethod

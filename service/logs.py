@@ -3,9 +3,13 @@
 import json
 import logging
 import sys
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
+
+# The id of the HTTP request being served; set by the request-context middleware.
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
 class JsonFormatter(logging.Formatter):
@@ -19,6 +23,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "event": record.getMessage(),
         }
+        if (current := request_id.get()) is not None:
+            payload["request_id"] = current
         payload |= {k: v for k, v in vars(record).items() if k not in _STANDARD}
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)

@@ -37,7 +37,7 @@ from service.store.tables import ApiKey, Role
 
 RULES = PROJECT_DIR / "rules"
 MIGRATIONS = PROJECT_DIR / "migrations"
-TABLES = ("batch_row", "batch_job", "screening", "api_key")
+TABLES = ("screening_idempotency", "batch_row", "batch_job", "screening", "api_key")
 
 
 class SqliteDatabases:

@@ -2,6 +2,7 @@
 
 import re
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from service.engine import load_ruleset
 from service.engine.loader import MANIFEST_NAME
 from service.store import keys
 from service.store.database import create_db_engine
+from service.store.tables import as_utc
 from tests.conftest import MIGRATIONS, RULES
 
 runner = CliRunner()
@@ -78,6 +80,30 @@ def test_keys_create_prints_the_secret_alone_on_the_last_line(database_url: str)
     assert row.id in listed.output and secret not in listed.output
     revoked = runner.invoke(app, ["keys", "revoke", row.id], env=env)
     assert revoked.exit_code == 0
+
+
+def test_keys_create_with_an_expiry_stores_it(database_url: str):
+    env = {"SCREENING_DATABASE_URL": database_url}
+    args = ["keys", "create", "--role", "screener", "--name", "tmp", "--expires", "2099-06-30"]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert "expires 2099-06-30T00:00:00+00:00" in result.output
+    db = create_db_engine(database_url)
+    with Session(db) as session:
+        row = keys.find_active_key(session=session, secret=result.output.splitlines()[-1])
+    db.dispose()
+    assert row is not None and row.expires_at is not None
+    assert as_utc(row.expires_at) == datetime(2099, 6, 30, tzinfo=UTC)
+    assert "expires 2099-06-30 00:00" in runner.invoke(app, ["keys", "list"], env=env).output
+
+
+@pytest.mark.parametrize("expires", ["2001-01-01", "next week"])
+def test_keys_create_refuses_a_past_or_unreadable_expiry(database_url: str, expires: str):
+    env = {"SCREENING_DATABASE_URL": database_url}
+    args = ["keys", "create", "--role", "screener", "--name", "x", "--expires", expires]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 2
+    assert "--expires" in result.output
 
 
 def test_keys_create_refuses_an_unknown_role(database_url: str):

@@ -19,6 +19,7 @@ def test_operation_ids_are_stable():
     ids = sorted(op["operationId"] for path in spec["paths"].values() for op in path.values())
     assert ids == [
         "create_batch",
+        "create_key",
         "create_screening",
         "get_batch",
         "get_batch_results",
@@ -28,9 +29,12 @@ def test_operation_ids_are_stable():
         "list_batches",
         "list_categories",
         "list_instruments",
+        "list_keys",
         "list_parameters",
         "list_screenings",
+        "metrics",
         "readyz",
+        "revoke_key",
     ]
 
 

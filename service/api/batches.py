@@ -7,23 +7,32 @@ from pathlib import Path
 from typing import Annotated
 
 import sqlalchemy
-from fastapi import APIRouter, Depends, Header, UploadFile
+from fastapi import APIRouter, Depends, Header, Query, UploadFile
 from fastapi.responses import StreamingResponse
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from service.api.batch_models import BatchList, BatchStatus, status_from_job
-from service.api.deps import ScreenerKey, ServicesDep, SessionDep, WorkerDep, current_key
+from service.api.deps import (
+    Authorized,
+    Caller,
+    ServicesDep,
+    SessionDep,
+    WorkerDep,
+    authorize,
+    caller_owns,
+)
 from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound, NotReady
 from service.batch import runner, writing
 from service.batch.reading import BatchTooLarge
 from service.config import Settings
 from service.store import batches
+from service.store.tables import BatchJob
 
 router = APIRouter(
     prefix="/v1/batches",
     tags=["batches"],
-    dependencies=[Depends(current_key)],
+    dependencies=[Depends(authorize)],
     responses=ERROR_RESPONSES,
 )
 COPY_BYTES = 1 << 20
@@ -42,10 +51,11 @@ def create_batch(
     file: UploadFile,
     services: ServicesDep,
     worker: WorkerDep,
-    key: ScreenerKey,
+    caller: Authorized,
     idempotency_key: Annotated[str | None, Header(max_length=150)] = None,
 ) -> BatchStatus:
     """Upload a CSV (one transaction a row); the job is screened in the background."""
+    key = caller.key
     # Scoped by API key, so one client's key never returns another client's job.
     idempotency_key = f"{key.id}:{idempotency_key}" if idempotency_key else None
     with Session(services.db) as session:
@@ -103,9 +113,16 @@ def _save_upload(file: UploadFile, settings: Settings, job_id: str) -> Path:
 
 
 @router.get("", operation_id="list_batches")
-def list_batches(session: SessionDep, limit: int = 50, offset: int = 0) -> BatchList:
-    """Batch jobs, newest first."""
-    jobs = batches.list_jobs(session=session, limit=min(limit, 200), offset=offset)
+def list_batches(
+    session: SessionDep,
+    caller: Authorized,
+    limit: Annotated[int, Query(ge=1, description="page size, at most 200")] = 50,
+    offset: Annotated[int, Query(ge=0, description="jobs to skip")] = 0,
+) -> BatchList:
+    """Batch jobs, newest first; a screener key sees only its own."""
+    jobs = batches.list_jobs(
+        session=session, api_key_id=caller.owner, limit=min(limit, 200), offset=offset
+    )
     return BatchList(items=[status_from_job(job) for job in jobs])
 
 
@@ -114,9 +131,9 @@ def list_batches(session: SessionDep, limit: int = 50, offset: int = 0) -> Batch
     operation_id="get_batch",
     responses={404: {"model": ErrorBody, "description": "no batch with this id"}},
 )
-def get_batch(job_id: str, session: SessionDep) -> BatchStatus:
+def get_batch(job_id: str, session: SessionDep, caller: Authorized) -> BatchStatus:
     """A job's status, rows done and total, counts per decision and first row errors."""
-    job = _job(session, job_id)
+    job = _job(session, job_id, caller)
     return status_from_job(job, batches.list_row_errors(session=session, job_id=job_id))
 
 
@@ -137,10 +154,11 @@ def get_batch_results(
     job_id: str,
     session: SessionDep,
     services: ServicesDep,
+    caller: Authorized,
     accept: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     """The rows screened so far (all of them once done): input columns, then the results."""
-    job = _job(session, job_id)
+    job = _job(session, job_id, caller)
     headers = {"X-Batch-Status": job.status}
     if accept and "application/x-ndjson" in accept:
         lines = _stream(services.db, job_id, lambda rows: writing.json_lines(job.columns, rows))
@@ -153,9 +171,10 @@ def get_batch_results(
     return StreamingResponse(text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def _job(session: Session, job_id: str):  # noqa: ANN202 - BatchJob
+def _job(session: Session, job_id: str, caller: Caller) -> BatchJob:
+    """The job, if the caller may see it (a screener only its own); else 404."""
     job = batches.get_job(session=session, job_id=job_id)
-    if job is None:
+    if job is None or not caller_owns(caller, job.api_key_id):
         raise NotFound(f"no batch with id {job_id}")
     return job
 

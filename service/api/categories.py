@@ -6,13 +6,13 @@ from fastapi import APIRouter, Depends, Query
 
 from service.api import catalogue
 from service.api.catalogue import CategoryDetail, CategoryFilter, CategoryPage
-from service.api.deps import EngineDep, SettingsDep, current_key
+from service.api.deps import EngineDep, SettingsDep, authorize
 from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound
 
 router = APIRouter(
     prefix="/v1/categories",
     tags=["rule set"],
-    dependencies=[Depends(current_key)],
+    dependencies=[Depends(authorize)],
     responses=ERROR_RESPONSES,
 )
 

@@ -9,12 +9,15 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 from sqlmodel import Session
 
-from service.api.errors import Forbidden, NotReady, Unauthorized
+from service.api.errors import Forbidden, NotReady, TooManyRequests, Unauthorized
+from service.api.metrics import Metrics
+from service.api.permissions import Permission, Scope, grant, route_permission
+from service.api.ratelimit import RateLimiter
 from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine
 from service.store import keys
-from service.store.tables import ApiKey, Role
+from service.store.tables import ApiKey
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class Services:
     engine: Engine
     db: sqlalchemy.Engine
     worker: JobWorker
+    metrics: Metrics
+    limiter: RateLimiter | None = None
 
 
 def get_services(request: Request) -> Services:
@@ -75,23 +80,51 @@ api_key_header = APIKeyHeader(
 def current_key(
     session: SessionDep, secret: Annotated[str | None, Security(api_key_header)]
 ) -> ApiKey:
-    """The caller's active API key; 401 when it is missing, wrong or revoked."""
+    """The caller's active API key; 401 when it is missing, wrong, revoked or expired."""
     if not secret:
         raise Unauthorized("missing X-API-Key header")
-    key = keys.find_active_key(session=session, secret=secret)
-    if key is None:
+    key = keys.find_key(session=session, secret=secret)
+    if key is None or key.revoked_at is not None:
         raise Unauthorized("invalid or revoked API key")
+    if keys.is_expired(key):
+        raise Unauthorized("expired API key")
+    keys.touch_api_key(session=session, key=key)
     return key
 
 
 CurrentKey = Annotated[ApiKey, Depends(current_key)]
 
 
-def screener_key(key: CurrentKey) -> ApiKey:
-    """A key allowed to screen: screener or admin; auditors only read."""
-    if key.role not in (Role.screener, Role.admin):
-        raise Forbidden(f"a {key.role} key may not create screenings")
-    return key
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated key and how much of the route's resource its role may see."""
+
+    key: ApiKey
+    scope: Scope
+
+    @property
+    def owner(self) -> str | None:
+        """The key id to restrict reads to, or None when the role reads everything."""
+        return self.key.id if self.scope is Scope.own else None
 
 
-ScreenerKey = Annotated[ApiKey, Depends(screener_key)]
+def authorize(request: Request, key: CurrentKey, services: ServicesDep) -> Caller:
+    """Rate-limit the key, then check its role against the route's entry in permissions.py."""
+    if services.limiter is not None and (retry := services.limiter.hit(key.id)) is not None:
+        raise TooManyRequests(services.settings.rate_limit_per_minute, retry)
+    route = request.scope.get("route")
+    permission = route_permission(request.method, getattr(route, "path", ""))
+    if permission is None or permission is Permission.public:
+        raise Forbidden("this route has no permission entry; it refuses every key")
+    scope = grant(key.role, permission)
+    if scope is None:
+        raise Forbidden(f"a {key.role} key may not do {permission.value}")
+    return Caller(key=key, scope=scope)
+
+
+Authorized = Annotated[Caller, Depends(authorize)]
+
+
+def caller_owns(caller: Caller, api_key_id: str) -> bool:
+    """True when the caller may see a record made by `api_key_id`."""
+    return caller.owner is None or caller.owner == api_key_id

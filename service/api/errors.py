@@ -62,6 +62,34 @@ class Forbidden(ScreeningError):
     status = 403
 
 
+class Conflict(ScreeningError):
+    """The request contradicts what an earlier request with the same key established."""
+
+    code = "conflict"
+    status = 409
+
+
+class TooManyRequests(ScreeningError):
+    """The key has used up its requests for this minute."""
+
+    code = "too_many_requests"
+    status = 429
+
+    def __init__(self, limit: int, retry_after: int) -> None:
+        super().__init__(
+            f"rate limit of {limit} requests a minute reached; retry in {retry_after} s",
+            details={"limit_per_minute": limit, "retry_after": retry_after},
+        )
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class PayloadTooLarge(ScreeningError):
+    """The request body is over the configured size limit."""
+
+    code = "payload_too_large"
+    status = 413
+
+
 class NotReady(ScreeningError):
     """The rule set or the database is not available."""
 
@@ -79,7 +107,32 @@ def error_response(
 
 async def _screening_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ScreeningError)
-    return error_response(exc.status, exc.code, exc.message, exc.details)
+    headers = getattr(exc, "headers", None)
+    return error_response(exc.status, exc.code, exc.message, exc.details, headers=headers)
+
+
+# What an allowed value looks like, added to pydantic's message where it only names a rule.
+DATE_HINT = "expected a date as YYYY-MM-DD, e.g. 2026-11-28"
+COUNTRY_HINT = "expected an ISO 3166-1 alpha-2 code in capitals, e.g. DE"
+FIELD_HINTS = {
+    "country": COUNTRY_HINT,
+    "origin_country": COUNTRY_HINT,
+    "destination_country": COUNTRY_HINT,
+    "work_country": COUNTRY_HINT,
+    "hs_code": "expected 4 to 10 digits of a customs code, e.g. 28539090",
+    "idempotency-key": "expected 1 to 150 printable ASCII characters without spaces",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    """pydantic's message, with what is allowed when pydantic only names the broken rule."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    field = str(error["loc"][-1]) if error["loc"] else ""
+    if error["type"].startswith("date_"):
+        return f"{message}; {DATE_HINT}"
+    if error["type"] == "string_pattern_mismatch" and field in FIELD_HINTS:
+        return f"{message}; {FIELD_HINTS[field]}"
+    return message
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -87,7 +140,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     problems = [
         {
             "loc": [str(part) for part in error["loc"]],
-            "message": str(error["msg"]).removeprefix("Value error, "),
+            "message": _message(error),
             "type": error["type"],
         }
         for error in exc.errors()
@@ -123,7 +176,9 @@ EXCEPTION_HANDLERS: dict[Any, Callable[..., Any]] = {
 }
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "missing, wrong or revoked X-API-Key"},
+    401: {"model": ErrorBody, "description": "missing, wrong, revoked or expired X-API-Key"},
+    403: {"model": ErrorBody, "description": "the key's role may not do this"},
     422: {"model": ErrorBody, "description": "the request does not validate"},
+    429: {"model": ErrorBody, "description": "rate limit reached; see Retry-After"},
     500: {"model": ErrorBody, "description": "unexpected failure; details are only logged"},
 }

@@ -4,13 +4,13 @@ from fastapi import APIRouter, Depends
 
 from service.api import catalogue
 from service.api.catalogue import InstrumentOut
-from service.api.deps import EngineDep, current_key
+from service.api.deps import EngineDep, authorize
 from service.api.errors import ERROR_RESPONSES
 
 router = APIRouter(
     prefix="/v1/instruments",
     tags=["rule set"],
-    dependencies=[Depends(current_key)],
+    dependencies=[Depends(authorize)],
     responses=ERROR_RESPONSES,
 )
 

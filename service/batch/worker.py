@@ -3,6 +3,7 @@
 import logging
 import queue
 import threading
+from collections.abc import Callable
 
 import sqlalchemy
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -19,8 +20,16 @@ log = logging.getLogger("service.batch")
 class JobWorker:
     """A queue of job ids and the one thread that screens them."""
 
-    def __init__(self, *, db: sqlalchemy.Engine, engine: Engine, settings: Settings) -> None:
+    def __init__(
+        self,
+        *,
+        db: sqlalchemy.Engine,
+        engine: Engine,
+        settings: Settings,
+        on_rows: Callable[[int], None] | None = None,
+    ) -> None:
         self.db, self.engine, self.settings = db, engine, settings
+        self.on_rows = on_rows
         self.jobs: queue.Queue[str | None] = queue.Queue()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="batch-worker", daemon=True)
@@ -50,6 +59,21 @@ class JobWorker:
         self.jobs.put(None)
         self.thread.join(timeout=30)
 
+    def _counter(self, job_id: str) -> Callable[[int, int], None] | None:
+        """A progress callback that reports how many rows each chunk added."""
+        if self.on_rows is None:
+            return None
+        on_rows = self.on_rows
+        with Session(self.db) as session:
+            last = batches.last_row_number(session=session, job_id=job_id)
+
+        def progress(done: int, _total: int) -> None:
+            nonlocal last
+            on_rows(done - last)
+            last = done
+
+        return progress
+
     def _loop(self) -> None:
         self._resume()
         while not self.stopping.is_set():
@@ -63,6 +87,7 @@ class JobWorker:
                     settings=self.settings,
                     job_id=job_id,
                     stop=self.stopping,
+                    progress=self._counter(job_id),
                 )
             except IntegrityError:
                 log.warning("batch.taken_over", extra={"job_id": job_id})

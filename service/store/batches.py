@@ -32,9 +32,14 @@ def find_job_by_idempotency_key(*, session: Session, key: str) -> BatchJob | Non
     return session.exec(select(BatchJob).where(col(BatchJob.idempotency_key) == key)).first()
 
 
-def list_jobs(*, session: Session, limit: int = 50, offset: int = 0) -> list[BatchJob]:
-    """Jobs, newest first."""
-    query = select(BatchJob).order_by(col(BatchJob.created_at).desc()).limit(limit).offset(offset)
+def list_jobs(
+    *, session: Session, api_key_id: str | None = None, limit: int = 50, offset: int = 0
+) -> list[BatchJob]:
+    """Jobs, newest first; only those of `api_key_id` when given."""
+    query = select(BatchJob)
+    if api_key_id is not None:
+        query = query.where(col(BatchJob.api_key_id) == api_key_id)
+    query = query.order_by(col(BatchJob.created_at).desc()).limit(limit).offset(offset)
     return list(session.exec(query).all())
 
 

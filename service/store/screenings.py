@@ -18,7 +18,18 @@ def add_screening(
     api_key_id: str,
 ) -> Screening:
     """Record one decided screening with the request as received and the full result."""
-    row = Screening(
+    row = new_screening(request=request, result=result, api_key_id=api_key_id)
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def new_screening(
+    *, request: ScreeningRequest, result: ScreeningResult, api_key_id: str
+) -> Screening:
+    """The audit row of a decided screening, not yet added to any session."""
+    return Screening(
         id=str(uuid.uuid4()),
         reference=request.reference,
         transaction_type=request.transaction_type.value,
@@ -31,10 +42,6 @@ def add_screening(
         api_key_id=api_key_id,
         created_at=utcnow(),
     )
-    session.add(row)
-    session.commit()
-    session.refresh(row)
-    return row
 
 
 def get_screening(*, session: Session, screening_id: str) -> Screening | None:
@@ -50,11 +57,17 @@ def list_screenings(
     transaction_type: TransactionType | None = None,
     created_from: datetime | None = None,
     created_before: datetime | None = None,
+    api_key_id: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Screening], int]:
-    """One page of screenings, newest first, and how many match the filters in total."""
+    """One page of screenings, newest first, and how many match the filters in total.
+
+    `api_key_id` keeps only the screenings made with that key.
+    """
     conditions = []
+    if api_key_id is not None:
+        conditions.append(col(Screening.api_key_id) == api_key_id)
     if decision is not None:
         conditions.append(col(Screening.decision) == decision.value)
     if reference is not None:

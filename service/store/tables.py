@@ -42,6 +42,12 @@ class ApiKey(SQLModel, table=True):
     revoked_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+    expires_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    last_used_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
 
 
 class Screening(SQLModel, table=True):
@@ -62,6 +68,20 @@ class Screening(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
+    )
+
+
+class ScreeningIdempotency(SQLModel, table=True):
+    """An Idempotency-Key a key sent with a screening: one row per (key, Idempotency-Key)."""
+
+    __tablename__ = "screening_idempotency"
+
+    api_key_id: str = Field(foreign_key="api_key.id", primary_key=True, max_length=36)
+    key: str = Field(primary_key=True, max_length=150)
+    request_hash: str = Field(max_length=64)
+    screening_id: str = Field(foreign_key="screening.id", max_length=36)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
 
 

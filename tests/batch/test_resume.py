@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from service.app import create_app
-from service.store.tables import BatchJob, BatchRow, Screening
+from service.store.tables import BatchJob, BatchRow, Role, Screening
 from tests.data import make_gb18030_fixture
 
 ROWS = 60
@@ -42,8 +42,10 @@ def start_slow_worker(database_url: str, source: Path, out: Path) -> subprocess.
 
 
 def test_a_killed_job_resumes_at_startup_and_screens_every_row_exactly_once(
-    database_url, db, tmp_path, settings, engine, auth
+    database_url, db, tmp_path, settings, engine, make_key
 ):
+    # The CLI's job belongs to the local key; an auditor reads every key's batches.
+    auth = {"X-API-Key": make_key(Role.auditor, "auditor")[1]}
     source = make_gb18030_fixture.write(tmp_path / "in.csv", ROWS)
     worker = start_slow_worker(database_url, source, tmp_path / "out.csv")
     deadline = time.monotonic() + 60

@@ -1,0 +1,100 @@
+"""Prometheus metrics: one registry per app, the middleware that times requests, GET /metrics."""
+
+import time
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.exposition import generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.engine.models import RulesetRef
+
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    """The service's counters and gauges, in a registry of their own (one per app)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "screening_http_requests_total",
+            "HTTP requests by method, route template and status",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "screening_http_request_duration_seconds",
+            "HTTP request latency by method and route template",
+            ["method", "route"],
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
+        self.decisions = Counter(
+            "screening_decisions_total",
+            "screenings decided through POST /v1/screenings, by decision",
+            ["decision"],
+            registry=self.registry,
+        )
+        self.batch_rows = Counter(
+            "screening_batch_rows_total",
+            "batch rows screened and stored (including rows with errors)",
+            registry=self.registry,
+        )
+        self.ruleset = Gauge(
+            "screening_ruleset_info",
+            "the rule set in use (value 1)",
+            ["version", "digest"],
+            registry=self.registry,
+        )
+
+    def set_ruleset(self, ref: RulesetRef) -> None:
+        """Record the rule set in use, replacing any earlier one."""
+        self.ruleset.clear()
+        self.ruleset.labels(version=ref.version, digest=ref.digest).set(1)
+
+    def render(self) -> bytes:
+        """Everything in the Prometheus text format."""
+        return generate_latest(self.registry)
+
+
+class MetricsMiddleware:
+    """Counts and times every HTTP request by its route template, never by its raw path."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Time the request and record it once the app has answered."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start, status = time.perf_counter(), 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            method = scope["method"]
+            self.metrics.requests.labels(method, route, str(status)).inc()
+            self.metrics.latency.labels(method, route).observe(time.perf_counter() - start)
+
+
+router = APIRouter(tags=["health"])
+
+
+@router.get(
+    "/metrics",
+    operation_id="metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text"}},
+)
+def metrics(request: Request) -> Response:
+    """Prometheus metrics: requests and latency per route, decisions, rule set, batch rows."""
+    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
