@@ -7,12 +7,25 @@ from importlib.metadata import version
 
 from fastapi import FastAPI
 
-from service.api import batches, categories, health, instruments, parameters, screenings
+from service.api import (
+    batches,
+    categories,
+    dispositions,
+    health,
+    instruments,
+    parameters,
+    rescreens,
+    reviews,
+    rulesets,
+    screenings,
+)
 from service.api.deps import Services
 from service.api.errors import EXCEPTION_HANDLERS
 from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
+from service.rescreen.startup import record_ruleset
+from service.rescreen.worker import RescreenWorker
 from service.store.database import create_db_engine
 
 log = logging.getLogger("service.app")
@@ -47,7 +60,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         db = create_db_engine(settings.database_url)
         worker = JobWorker(db=db, engine=screener, settings=settings)
         worker.start()
-        app.state.services = Services(settings=settings, engine=screener, db=db, worker=worker)
+        rescreener = RescreenWorker(db=db, engine=screener)
+        rescreener.start()
+        record_ruleset(db=db, engine=screener, settings=settings, worker=rescreener)
+        app.state.services = Services(
+            settings=settings, engine=screener, db=db, worker=worker, rescreener=rescreener
+        )
         log.info(
             "service.started",
             extra={"ruleset": ruleset.version, "digest": ruleset.digest, "db": db.dialect.name},
@@ -57,6 +75,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         finally:
             app.state.services = None
             worker.stop()
+            rescreener.stop()
             db.dispose()
 
     app = FastAPI(
@@ -66,6 +85,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
     )
-    for module in (screenings, batches, instruments, categories, parameters, health):
+    for module in (
+        screenings,
+        dispositions,
+        reviews,
+        batches,
+        rescreens,
+        rulesets,
+        instruments,
+        categories,
+        parameters,
+        health,
+    ):
         app.include_router(module.router)
     return app

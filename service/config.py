@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     batch_chunk_size: int = Field(default=500, ge=1)
     # Pause after each row, in seconds; only for tests and demos of interrupted jobs.
     batch_row_delay: float = Field(default=0.0, ge=0)
+    # Start a re-screen of every stored screening when a rule set not seen before is loaded.
+    rescreen_on_new_ruleset: bool = False
+    # Secret that signs the /ui session cookie; a random one per process when unset
+    # (sign-ins then end at restart). Set it when several processes serve the UI.
+    ui_secret: str | None = Field(default=None, min_length=32)
     # Read by the test suite only: when set, tests run against this PostgreSQL database.
     test_database_url: str | None = None
 

@@ -19,16 +19,22 @@ def test_operation_ids_are_stable():
     ids = sorted(op["operationId"] for path in spec["paths"].values() for op in path.values())
     assert ids == [
         "create_batch",
+        "create_disposition",
+        "create_rescreen",
         "create_screening",
         "get_batch",
         "get_batch_results",
         "get_category",
+        "get_rescreen",
+        "get_rescreen_report",
         "get_screening",
         "healthz",
         "list_batches",
         "list_categories",
         "list_instruments",
         "list_parameters",
+        "list_reviews",
+        "list_rulesets",
         "list_screenings",
         "readyz",
     ]

@@ -1,6 +1,6 @@
 """Shared dependencies: the services built at startup, a session per request, the caller's key."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -13,6 +13,7 @@ from service.api.errors import Forbidden, NotReady, Unauthorized
 from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine
+from service.rescreen.worker import RescreenWorker
 from service.store import keys
 from service.store.tables import ApiKey, Role
 
@@ -25,6 +26,7 @@ class Services:
     engine: Engine
     db: sqlalchemy.Engine
     worker: JobWorker
+    rescreener: RescreenWorker
 
 
 def get_services(request: Request) -> Services:
@@ -95,3 +97,20 @@ def screener_key(key: CurrentKey) -> ApiKey:
 
 
 ScreenerKey = Annotated[ApiKey, Depends(screener_key)]
+
+
+def require_role(*roles: Role) -> Callable[[ApiKey], ApiKey]:
+    """A dependency that lets only keys of these roles through (403 otherwise)."""
+
+    def check(key: CurrentKey) -> ApiKey:
+        if key.role not in roles:
+            allowed = " or ".join(role.value for role in roles)
+            raise Forbidden(f"a {key.role} key may not do this; it needs a {allowed} key")
+        return key
+
+    return check
+
+
+OfficerKey = Annotated[ApiKey, Depends(require_role(Role.officer, Role.admin))]
+ReviewReaderKey = Annotated[ApiKey, Depends(require_role(Role.officer, Role.admin, Role.auditor))]
+AdminKey = Annotated[ApiKey, Depends(require_role(Role.admin))]

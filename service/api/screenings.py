@@ -10,16 +10,16 @@ from service.api.deps import EngineDep, ScreenerKey, SessionDep, SettingsDep, cu
 from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound
 from service.api.examples import SCREENING_EXAMPLES
 from service.api.models import (
-    ScreeningAudit,
     ScreeningFilter,
     ScreeningPage,
     ScreeningRecord,
-    audit_from_row,
     record_from_row,
     summary_from_row,
 )
+from service.api.review_models import ScreeningHistory
+from service.api.status import history
 from service.engine.models import ScreeningRequest
-from service.store import screenings
+from service.store import reviews, screenings
 
 log = logging.getLogger("service.screenings")
 
@@ -74,12 +74,18 @@ def create_screening(
     operation_id="get_screening",
     responses={404: {"model": ErrorBody, "description": "no screening with this id"}},
 )
-def get_screening(screening_id: str, session: SessionDep) -> ScreeningAudit:
-    """One stored screening: the result, the request as received and the key that sent it."""
+def get_screening(
+    screening_id: str,
+    session: SessionDep,
+    on: Annotated[
+        date | None, Query(description="day to check licence validity for; default today")
+    ] = None,
+) -> ScreeningHistory:
+    """One stored screening: result, request, key, and its status, dispositions and flags."""
     row = screenings.get_screening(session=session, screening_id=screening_id)
     if row is None:
         raise NotFound(f"no screening with id {screening_id}")
-    return audit_from_row(row)
+    return history(session, row, on or beijing_today())
 
 
 @router.get("", operation_id="list_screenings")
@@ -98,7 +104,8 @@ def list_screenings(
         limit=limit,
         offset=query.offset,
     )
-    items = [summary_from_row(row) for row in rows]
+    outcomes = reviews.latest_outcomes(session=session, screening_ids=[row.id for row in rows])
+    items = [summary_from_row(row, outcomes.get(row.id)) for row in rows]
     return ScreeningPage(items=items, total=total, limit=limit, offset=query.offset)
 
 
