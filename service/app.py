@@ -27,6 +27,7 @@ from service.engine import Engine, RuleSetError, load_ruleset
 from service.rescreen.startup import record_ruleset
 from service.rescreen.worker import RescreenWorker
 from service.store.database import create_db_engine
+from service.ui import routes as ui_routes
 
 log = logging.getLogger("service.app")
 
@@ -98,4 +99,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         health,
     ):
         app.include_router(module.router)
+    ui_routes.install(app, settings)
     return app

@@ -1,0 +1,71 @@
+"""Dependencies of the /ui pages: templates, the signed-in key, role and CSRF checks."""
+
+import hmac
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Form, Request
+from fastapi.templating import Jinja2Templates
+
+from service.api.deps import SessionDep
+from service.engine.errors import ScreeningError
+from service.store import keys
+from service.store.tables import ApiKey, Role
+from service.ui import session as ui_session
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+class LoginRequired(Exception):
+    """No valid sign-in: the page handler redirects to the sign-in form."""
+
+
+class PageForbidden(ScreeningError):
+    """The signed-in key's role may not use this page or form."""
+
+    code = "forbidden"
+    status = 403
+
+
+def ui_secret(request: Request) -> str:
+    """The secret that signs session cookies."""
+    return request.app.state.ui_secret
+
+
+def signed_in(request: Request, session: SessionDep) -> tuple[ApiKey, ui_session.UiSession]:
+    """The signed-in, unrevoked key and its session; LoginRequired otherwise."""
+    cookie = ui_session.decode(ui_secret(request), request.cookies.get(ui_session.COOKIE))
+    key = keys.get_api_key(session=session, key_id=cookie.key_id) if cookie else None
+    if cookie is None or key is None or key.revoked_at is not None:
+        raise LoginRequired
+    return key, cookie
+
+
+SignedIn = Annotated[tuple[ApiKey, ui_session.UiSession], Depends(signed_in)]
+
+
+def check_csrf(user: SignedIn, csrf_token: Annotated[str, Form()] = "") -> None:
+    """Refuse a form whose CSRF token is not the session's."""
+    if not hmac.compare_digest(csrf_token.encode(), user[1].csrf.encode()):
+        raise PageForbidden("the form's CSRF token is missing or stale; reload the page")
+
+
+CsrfChecked = Depends(check_csrf)
+
+
+def need_role(key: ApiKey, *roles: Role) -> None:
+    """Raise PageForbidden unless the key has one of these roles."""
+    if key.role not in roles:
+        allowed = " or ".join(role.value for role in roles)
+        raise PageForbidden(f"a {key.role} key may not do this; it needs a {allowed} key")
+
+
+def render(request: Request, name: str, user: SignedIn | None, status: int = 200, **context):  # noqa: ANN003, ANN201
+    """Render a page with the signed-in key and CSRF token available to the template."""
+    key, cookie = user if user else (None, None)
+    return TEMPLATES.TemplateResponse(
+        request,
+        name,
+        {"key": key, "csrf": cookie.csrf if cookie else "", **context},
+        status_code=status,
+    )
