@@ -11,6 +11,7 @@ from service.api import (
     batches,
     categories,
     dispositions,
+    docs,
     health,
     instruments,
     parameters,
@@ -85,7 +86,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         description=DESCRIPTION,
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
+        docs_url=None,
     )
+    docs.install(app)
     for module in (
         screenings,
         dispositions,
