@@ -1,6 +1,5 @@
 """Dependencies of the /ui pages: templates, the signed-in key, role and CSRF checks."""
 
-import hmac
 from pathlib import Path
 from typing import Annotated
 
@@ -46,7 +45,7 @@ SignedIn = Annotated[tuple[ApiKey, ui_session.UiSession], Depends(signed_in)]
 
 def check_csrf(user: SignedIn, csrf_token: Annotated[str, Form()] = "") -> None:
     """Refuse a form whose CSRF token is not the session's."""
-    if not hmac.compare_digest(csrf_token.encode(), user[1].csrf.encode()):
+    if not ui_session.same_token(user[1].csrf, csrf_token):
         raise PageForbidden("the form's CSRF token is missing or stale; reload the page")
 
 
@@ -60,12 +59,19 @@ def need_role(key: ApiKey, *roles: Role) -> None:
         raise PageForbidden(f"a {key.role} key may not do this; it needs a {allowed} key")
 
 
-def render(request: Request, name: str, user: SignedIn | None, status: int = 200, **context):  # noqa: ANN003, ANN201
+def render(  # noqa: ANN201 - a TemplateResponse
+    request: Request,
+    name: str,
+    user: SignedIn | None,
+    status: int = 200,
+    csrf: str | None = None,
+    **context,  # noqa: ANN003
+):
     """Render a page with the signed-in key and CSRF token available to the template."""
     key, cookie = user if user else (None, None)
     return TEMPLATES.TemplateResponse(
         request,
         name,
-        {"key": key, "csrf": cookie.csrf if cookie else "", **context},
+        {"key": key, "csrf": csrf or (cookie.csrf if cookie else ""), **context},
         status_code=status,
     )

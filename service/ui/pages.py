@@ -20,18 +20,35 @@ SCREENERS = (Role.screener, Role.admin)
 OFFICERS = (Role.officer, Role.admin)
 
 
+def _login_page(request: Request, status: int = 200, error: str | None = None) -> Response:
+    """The sign-in form, with a signed anonymous session whose CSRF token the form sends back."""
+    anonymous = ui_session.new_session(key_id="")
+    response = render(request, "login.html", None, status=status, csrf=anonymous.csrf, error=error)
+    ui_session.set_cookie(response, request, ui_secret(request), anonymous)
+    return response
+
+
 @router.get("/login")
-def login_form(request: Request, error: str | None = None) -> Response:
+def login_form(request: Request) -> Response:
     """The sign-in form."""
-    return render(request, "login.html", None, error=error)
+    return _login_page(request)
 
 
 @router.post("/login")
-def login(request: Request, session: SessionDep, api_key: Annotated[str, Form()]) -> Response:
+def login(
+    request: Request,
+    session: SessionDep,
+    api_key: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
     """Check the key and start a signed session; the secret itself is not kept."""
+    # A sign-in form posted from another site must not sign the victim in as someone else.
+    pending = ui_session.decode(ui_secret(request), request.cookies.get(ui_session.COOKIE))
+    if pending is None or not ui_session.same_token(pending.csrf, csrf_token):
+        return _login_page(request, status=403, error="the sign-in form expired; try again")
     key = keys.find_active_key(session=session, secret=api_key.strip())
     if key is None:
-        return render(request, "login.html", None, status=401, error="invalid or revoked API key")
+        return _login_page(request, status=401, error="invalid or revoked API key")
     response = RedirectResponse("/ui/", status_code=303)
     ui_session.set_cookie(
         response, request, ui_secret(request), ui_session.new_session(key_id=key.id)

@@ -60,6 +60,11 @@ def new_session(key_id: str) -> UiSession:
     return UiSession(key_id=key_id, csrf=secrets.token_urlsafe(24))
 
 
+def same_token(expected: str, given: str) -> bool:
+    """Compare CSRF tokens in constant time; an empty token never matches."""
+    return bool(given) and hmac.compare_digest(expected.encode(), given.encode())
+
+
 def set_cookie(response: Response, request: Request, secret: str, session: UiSession) -> None:
     """Attach the signed session cookie: HttpOnly, SameSite=Strict, Secure over HTTPS."""
     response.set_cookie(

@@ -16,9 +16,17 @@ from tests.conftest import PROJECT_DIR
 SAMPLE = PROJECT_DIR / "tests" / "data" / "sample.csv"
 
 
+def login(client: TestClient, secret: str):  # noqa: ANN201 - an httpx response
+    """Post the sign-in form with the token of a freshly loaded sign-in page."""
+    token = csrf_of(client.get("/ui/login").text)
+    return client.post(
+        "/ui/login", data={"api_key": secret, "csrf_token": token}, follow_redirects=False
+    )
+
+
 def sign_in(client: TestClient, secret: str) -> str:
     """Sign in with a key and return the CSRF token of the start page."""
-    response = client.post("/ui/login", data={"api_key": secret}, follow_redirects=False)
+    response = login(client, secret)
     assert response.status_code == 303, response.text
     return csrf_of(client.get("/ui/").text)
 
@@ -37,7 +45,7 @@ def admin(make_key) -> tuple:
 
 
 def test_sign_in_sets_a_signed_httponly_strict_cookie_without_the_secret(client, admin):
-    response = client.post("/ui/login", data={"api_key": admin[1]}, follow_redirects=False)
+    response = login(client, admin[1])
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/ui" in cookie
@@ -45,11 +53,18 @@ def test_sign_in_sets_a_signed_httponly_strict_cookie_without_the_secret(client,
 
 
 def test_a_wrong_key_or_a_forged_cookie_does_not_sign_in(client, admin):
-    assert client.post("/ui/login", data={"api_key": "scr_wrong"}).status_code == 401
+    assert login(client, "scr_wrong").status_code == 401
     forged = ui_session.encode("not-the-secret" * 3, ui_session.new_session(admin[0].id))
     client.cookies.set(ui_session.COOKIE, forged, path="/ui")
     response = client.get("/ui/", follow_redirects=False)
     assert (response.status_code, response.headers["location"]) == (303, "/ui/login")
+
+
+def test_a_sign_in_posted_without_the_forms_token_is_refused(client, admin):
+    client.get("/ui/login")
+    response = client.post("/ui/login", data={"api_key": admin[1]}, follow_redirects=False)
+    assert response.status_code == 403
+    assert client.get("/ui/", follow_redirects=False).status_code == 303
 
 
 def test_a_revoked_key_is_signed_out(client, admin, session: Session):
