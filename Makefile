@@ -6,15 +6,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test lint eval openapi bootstrap
+.PHONY: run test test-browser lint eval openapi bootstrap impact-report
 
 bootstrap: $(STAMP)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# Playwright (dev extra) drives Debian's Chromium (/usr/bin/chromium); it never downloads one.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[dev]'
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install -e '.[dev]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -25,6 +26,10 @@ run: $(STAMP)
 # Set SCREENING_TEST_DATABASE_URL=postgresql+psycopg://... to run the suite on PostgreSQL.
 test: $(STAMP)
 	$(BIN)/pytest
+
+# Only the Chromium tests (apt-get install -y chromium first); screenshots land in /tmp/browser-shots.
+test-browser: $(STAMP)
+	$(BIN)/pytest tests/browser --basetemp=/tmp/browser-shots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

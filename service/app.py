@@ -12,10 +12,15 @@ from starlette.types import Scope
 from service.api import (
     batches,
     categories,
+    dispositions,
+    docs,
     health,
     instruments,
     metrics,
     parameters,
+    rescreens,
+    reviews,
+    rulesets,
     screenings,
 )
 from service.api import keys as keys_api
@@ -30,7 +35,10 @@ from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
 from service.gc_tuning import tune_garbage_collector
+from service.rescreen.startup import record_ruleset
+from service.rescreen.worker import RescreenWorker
 from service.store.database import create_db_engine
+from service.ui import routes as ui_routes
 
 log = logging.getLogger("service.app")
 
@@ -70,6 +78,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             db=db, engine=screener, settings=settings, on_rows=app_metrics.batch_rows.inc
         )
         worker.start()
+        rescreener = RescreenWorker(db=db, engine=screener)
+        rescreener.start()
+        record_ruleset(db=db, engine=screener, settings=settings, worker=rescreener)
         limiter = build_limiter(settings)
         app_metrics.set_ruleset(screener.ref)
         app.state.services = Services(
@@ -77,6 +88,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             engine=screener,
             db=db,
             worker=worker,
+            rescreener=rescreener,
             metrics=app_metrics,
             limiter=limiter,
         )
@@ -89,6 +101,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         finally:
             app.state.services = None
             worker.stop()
+            rescreener.stop()
             db.dispose()
             if limiter is not None:
                 limiter.close()
@@ -99,12 +112,26 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         description=DESCRIPTION,
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
+        docs_url=None,
     )
     app.state.metrics = app_metrics
-    for module in (screenings, batches, instruments, categories, parameters, keys_api):
+    docs.install(app)
+    for module in (
+        screenings,
+        dispositions,
+        reviews,
+        batches,
+        rescreens,
+        rulesets,
+        instruments,
+        categories,
+        parameters,
+        keys_api,
+        health,
+        metrics,
+    ):
         app.include_router(module.router)
-    app.include_router(health.router)
-    app.include_router(metrics.router)
+    ui_routes.install(app, settings)
     add_middleware(app, settings, app_metrics)
     return app
 

@@ -4,7 +4,7 @@ import json
 import re
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +22,9 @@ from service.engine import Engine, RuleSetError, load_ruleset
 from service.engine.loader import MANIFEST_NAME, RuleSet
 from service.gc_tuning import tune_garbage_collector
 from service.logs import configure_logging
-from service.store import batches, keys, migrate
+from service.rescreen import report as rescreen_report
+from service.rescreen import runner as rescreen_runner
+from service.store import batches, keys, migrate, rescreens
 from service.store.database import create_db_engine, ensure_sqlite_folder
 from service.store.tables import Role, as_utc, utcnow
 
@@ -150,6 +152,48 @@ class ProgressLine:
     def close(self) -> None:
         """End the line."""
         sys.stderr.write("\n")
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+@app.command()
+def rescreen(
+    since: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="only screenings created on or after this day"),
+    ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="date to screen at; default each one's own"),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write the report here (.csv or .json)")
+    ] = None,
+) -> None:
+    """Re-run stored screenings under the current rules; print what would change."""
+    settings = Settings()
+    db = create_db_engine(settings.database_url)
+    engine = Engine(_load(settings.rules_dir))
+    try:
+        job = rescreen_runner.create_job(db=db, engine=engine, since=_day(since), as_of=_day(as_of))
+        bar = ProgressLine(done=0)
+        job = rescreen_runner.run_job(db=db, engine=engine, job_id=job.id, progress=bar)
+        bar.close()
+        with Session(db) as session:
+            changes = rescreens.list_changes(session=session, job_id=job.id)
+    finally:
+        db.dispose()
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(job.counts.items())) or "none"
+    typer.echo(f"re-screen {job.id}: {job.done} screenings, {job.changed} would change: {counts}")
+    if output is not None:
+        if output.suffix == ".json":
+            text = json.dumps(rescreen_report.report_json(job, changes), indent=2) + "\n"
+        else:
+            text = rescreen_report.report_csv(changes)
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}")
 
 
 @db_app.command("upgrade")

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     redis_prefix: str = "screening"
     # Comma-separated origins allowed by CORS; empty (the default) sends no CORS headers at all.
     cors_origins: str = ""
+    # Start a re-screen of every stored screening when a rule set not seen before is loaded.
+    rescreen_on_new_ruleset: bool = False
+    # Secret that signs the /ui session cookie; a random one per process when unset
+    # (sign-ins then end at restart). Set it when several processes serve the UI.
+    ui_secret: str | None = Field(default=None, min_length=32)
     # Read by the test suite only: when set, tests run against this PostgreSQL database.
     test_database_url: str | None = None
     # Read by the test suite only: when set, the Redis rate-limit tests run against it.

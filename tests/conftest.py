@@ -37,7 +37,18 @@ from service.store.tables import ApiKey, Role
 
 RULES = PROJECT_DIR / "rules"
 MIGRATIONS = PROJECT_DIR / "migrations"
-TABLES = ("screening_idempotency", "batch_row", "batch_job", "screening", "api_key")
+TABLES = (
+    "screening_idempotency",
+    "review_flag",
+    "rescreen_change",
+    "rescreen_job",
+    "disposition",
+    "ruleset_load",
+    "batch_row",
+    "batch_job",
+    "screening",
+    "api_key",
+)
 
 
 class SqliteDatabases:

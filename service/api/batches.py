@@ -64,7 +64,7 @@ def create_batch(
         ):
             return status_from_job(job)
     job_id = str(uuid.uuid4())
-    path = _save_upload(file, services.settings, job_id)
+    path = save_upload(file, services.settings, job_id)
     try:
         job = runner.create_job(
             db=services.db,
@@ -94,7 +94,7 @@ def _same_key_job(db: sqlalchemy.Engine, key: str | None) -> BatchStatus:
     return status_from_job(job)
 
 
-def _save_upload(file: UploadFile, settings: Settings, job_id: str) -> Path:
+def save_upload(file: UploadFile, settings: Settings, job_id: str) -> Path:
     """Copy the upload under the data dir, refusing it once it passes the size limit."""
     folder = settings.data_dir / "uploads"
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from service.api.ratelimit import RateLimiter
 from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine
+from service.rescreen.worker import RescreenWorker
 from service.store import keys
 from service.store.tables import ApiKey
 
@@ -28,6 +29,7 @@ class Services:
     engine: Engine
     db: sqlalchemy.Engine
     worker: JobWorker
+    rescreener: RescreenWorker
     metrics: Metrics
     limiter: RateLimiter | None = None
 

@@ -61,6 +61,11 @@ class ScreeningSummary(BaseModel):
     as_of: date = Field(description="the date screened at", examples=["2026-11-28"])
     ruleset: RulesetRef = Field(description="the rule set that decided")
     created_at: datetime = CREATED_AT
+    disposition: str | None = Field(
+        default=None,
+        description="the latest officer disposition's outcome, if any",
+        examples=["cleared"],
+    )
 
 
 class Page(BaseModel, Generic[T]):
@@ -129,8 +134,8 @@ def audit_from_row(row: Screening) -> ScreeningAudit:
     return ScreeningAudit(**dict(record), api_key_id=row.api_key_id, request=row.request)
 
 
-def summary_from_row(row: Screening) -> ScreeningSummary:
-    """The list line of a stored screening."""
+def summary_from_row(row: Screening, disposition: str | None = None) -> ScreeningSummary:
+    """The list line of a stored screening, with its latest disposition's outcome."""
     return ScreeningSummary(
         id=row.id,
         reference=row.reference,
@@ -139,4 +144,5 @@ def summary_from_row(row: Screening) -> ScreeningSummary:
         as_of=row.as_of,
         ruleset=RulesetRef(version=row.ruleset_version, digest=row.ruleset_digest),
         created_at=as_utc(row.created_at),
+        disposition=disposition,
     )

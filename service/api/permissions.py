@@ -20,6 +20,10 @@ class Permission(StrEnum):
     rules_read = "rules:read"
     rules_reload = "rules:reload"
     keys_manage = "keys:manage"
+    reviews_read = "reviews:read"
+    dispositions_create = "dispositions:create"
+    rescreens_create = "rescreens:create"
+    rescreens_read = "rescreens:read"
 
 
 class Scope(StrEnum):
@@ -41,6 +45,12 @@ ROUTES: dict[tuple[str, str], Permission] = {
     ("GET", "/v1/categories"): Permission.rules_read,
     ("GET", "/v1/categories/{category_id}"): Permission.rules_read,
     ("GET", "/v1/parameters"): Permission.rules_read,
+    ("POST", "/v1/screenings/{screening_id}/dispositions"): Permission.dispositions_create,
+    ("GET", "/v1/reviews"): Permission.reviews_read,
+    ("POST", "/v1/rescreens"): Permission.rescreens_create,
+    ("GET", "/v1/rescreens/{rescreen_id}"): Permission.rescreens_read,
+    ("GET", "/v1/rescreens/{rescreen_id}/report"): Permission.rescreens_read,
+    ("GET", "/v1/rulesets"): Permission.rules_read,
     ("POST", "/v1/rules/reload"): Permission.rules_reload,
     ("POST", "/v1/keys"): Permission.keys_manage,
     ("GET", "/v1/keys"): Permission.keys_manage,
@@ -51,7 +61,6 @@ ROUTES: dict[tuple[str, str], Permission] = {
     ("GET", "/metrics"): Permission.public,
     ("GET", "/openapi.json"): Permission.public,
     ("GET", "/docs"): Permission.public,
-    ("GET", "/docs/oauth2-redirect"): Permission.public,
     ("GET", "/redoc"): Permission.public,
 }
 
@@ -59,6 +68,8 @@ _READ_ALL = {
     Permission.screenings_read: Scope.all,
     Permission.batches_read: Scope.all,
     Permission.rules_read: Scope.all,
+    Permission.reviews_read: Scope.all,
+    Permission.rescreens_read: Scope.all,
 }
 
 GRANTS: dict[Role, dict[Permission, Scope]] = {
@@ -70,12 +81,22 @@ GRANTS: dict[Role, dict[Permission, Scope]] = {
         Permission.rules_read: Scope.all,
     },
     Role.auditor: dict(_READ_ALL),
+    # Officers rule on screenings: they read all of them and the queue, but do not screen.
+    Role.officer: {
+        Permission.screenings_read: Scope.all,
+        Permission.rules_read: Scope.all,
+        Permission.reviews_read: Scope.all,
+        Permission.rescreens_read: Scope.all,
+        Permission.dispositions_create: Scope.all,
+    },
     Role.admin: {
         **_READ_ALL,
         Permission.screenings_create: Scope.all,
         Permission.batches_create: Scope.all,
         Permission.rules_reload: Scope.all,
         Permission.keys_manage: Scope.all,
+        Permission.dispositions_create: Scope.all,
+        Permission.rescreens_create: Scope.all,
     },
 }
 

@@ -19,16 +19,16 @@ from service.api.deps import (
 from service.api.errors import ERROR_RESPONSES, Conflict, ErrorBody, NotFound
 from service.api.examples import SCREENING_EXAMPLES
 from service.api.models import (
-    ScreeningAudit,
     ScreeningFilter,
     ScreeningPage,
     ScreeningRecord,
-    audit_from_row,
     record_from_row,
     summary_from_row,
 )
+from service.api.review_models import ScreeningHistory
+from service.api.status import history
 from service.engine.models import ScreeningRequest
-from service.store import idempotency, screenings
+from service.store import idempotency, reviews, screenings
 from service.store.tables import Screening, ScreeningIdempotency
 
 log = logging.getLogger("service.screenings")
@@ -131,15 +131,22 @@ def _decided(row: Screening, services: Services) -> None:
     operation_id="get_screening",
     responses={404: {"model": ErrorBody, "description": "no screening with this id"}},
 )
-def get_screening(screening_id: str, session: SessionDep, caller: Authorized) -> ScreeningAudit:
-    """One stored screening: the result, the request as received and the key that sent it.
+def get_screening(
+    screening_id: str,
+    session: SessionDep,
+    caller: Authorized,
+    on: Annotated[
+        date | None, Query(description="day to check licence validity for; default today")
+    ] = None,
+) -> ScreeningHistory:
+    """One stored screening: result, request, key, and its status, dispositions and flags.
 
     A screener key sees only its own screenings; another key's answers 404, as if absent.
     """
     row = screenings.get_screening(session=session, screening_id=screening_id)
     if row is None or not caller_owns(caller, row.api_key_id):
         raise NotFound(f"no screening with id {screening_id}")
-    return audit_from_row(row)
+    return history(session, row, on or beijing_today())
 
 
 @router.get("", operation_id="list_screenings")
@@ -165,7 +172,8 @@ def list_screenings(
         limit=limit,
         offset=query.offset,
     )
-    items = [summary_from_row(row) for row in rows]
+    outcomes = reviews.latest_outcomes(session=session, screening_ids=[row.id for row in rows])
+    items = [summary_from_row(row, outcomes.get(row.id)) for row in rows]
     return ScreeningPage(items=items, total=total, limit=limit, offset=query.offset)
 
 

@@ -19,11 +19,12 @@ def as_utc(moment: datetime) -> datetime:
 
 
 class Role(StrEnum):
-    """What a key may do: screeners screen, auditors read, admins do both."""
+    """What a key may do: screeners screen, auditors read, officers review, admins do all."""
 
     screener = "screener"
     auditor = "auditor"
     admin = "admin"
+    officer = "officer"
 
 
 class ApiKey(SQLModel, table=True):
@@ -121,3 +122,94 @@ class BatchRow(SQLModel, table=True):
     screening_id: str | None = Field(default=None, foreign_key="screening.id", max_length=36)
     cells: list[str] = Field(sa_column=Column(JSON, nullable=False))
     outcome: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Disposition(SQLModel, table=True):
+    """An officer's ruling on a screening; append-only, it never rewrites the engine's answer."""
+
+    __tablename__ = "disposition"
+
+    id: str = Field(primary_key=True, max_length=36)
+    screening_id: str = Field(foreign_key="screening.id", max_length=36, index=True)
+    outcome: str = Field(max_length=32)
+    reason: str = Field(max_length=4000)
+    attachments: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    licence: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The rule set that decided the screening disposed of: a re-screen under another one may
+    # change the engine's answer and so put the screening back into the review queue.
+    ruleset_version: str = Field(max_length=100)
+    ruleset_digest: str = Field(max_length=71)
+    api_key_id: str = Field(foreign_key="api_key.id", max_length=36)
+    api_key_name: str = Field(max_length=200)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class ReviewFlag(SQLModel, table=True):
+    """A disposed screening sent back for review because a re-screen changed its decision."""
+
+    __tablename__ = "review_flag"
+
+    id: str = Field(primary_key=True, max_length=36)
+    screening_id: str = Field(foreign_key="screening.id", max_length=36, index=True)
+    rescreen_id: str = Field(foreign_key="rescreen_job.id", max_length=36)
+    old_decision: str = Field(max_length=32)
+    new_decision: str = Field(max_length=32)
+    ruleset_version: str = Field(max_length=100)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class RescreenJob(SQLModel, table=True):
+    """A re-run of stored screenings against the current rule set: progress and counts."""
+
+    __tablename__ = "rescreen_job"
+
+    id: str = Field(primary_key=True, max_length=36)
+    status: str = Field(max_length=16, index=True)
+    since: date | None = None
+    as_of: date | None = None
+    ruleset_version: str = Field(max_length=100)
+    ruleset_digest: str = Field(max_length=71)
+    total: int = 0
+    done: int = 0
+    changed: int = 0
+    counts: dict[str, int] = Field(sa_column=Column(JSON, nullable=False))
+    api_key_id: str = Field(foreign_key="api_key.id", max_length=36)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class RescreenChange(SQLModel, table=True):
+    """One screening whose decision a re-screen would change."""
+
+    __tablename__ = "rescreen_change"
+
+    job_id: str = Field(foreign_key="rescreen_job.id", primary_key=True, max_length=36)
+    screening_id: str = Field(foreign_key="screening.id", primary_key=True, max_length=36)
+    reference: str | None = Field(default=None, max_length=200)
+    as_of: date
+    old_decision: str = Field(max_length=32)
+    new_decision: str = Field(max_length=32)
+    old_ruleset_version: str = Field(max_length=100)
+    new_ruleset_version: str = Field(max_length=100)
+    categories: list[str] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class RulesetLoad(SQLModel, table=True):
+    """One start-up's rule set: which version and digest the service loaded, and when."""
+
+    __tablename__ = "ruleset_load"
+
+    id: str = Field(primary_key=True, max_length=36)
+    version: str = Field(max_length=100)
+    digest: str = Field(max_length=71, index=True)
+    loaded_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )

@@ -72,7 +72,7 @@ def test_bad_role_and_overlong_name_are_422(client, make_key):
     admin = admin_headers(make_key)
     bad_role = client.post("/v1/keys", json={"name": "x", "role": "root"}, headers=admin)
     assert bad_role.status_code == 422
-    assert "'screener', 'auditor' or 'admin'" in bad_role.json()["message"]
+    assert "'screener', 'auditor', 'admin' or 'officer'" in bad_role.json()["message"]
     long_name = client.post("/v1/keys", json={"name": "n" * 201, "role": "admin"}, headers=admin)
     assert long_name.status_code == 422
     assert "at most 200 characters" in long_name.json()["message"]
