@@ -187,3 +187,20 @@ def test_a_batch_uploaded_from_the_page_runs_and_its_results_download(client, ad
     header, first = results.text.splitlines()[:2]
     assert header.startswith("reference,transaction_type") and ",decision," in header
     assert first.startswith("PO-1001,equipment_sale")
+
+
+def test_a_screener_sees_only_its_own_screenings_and_batches_in_the_pages(client, auth, make_key):
+    theirs = screen(client, auth, LFP_UNKNOWN)
+    upload = client.post(
+        "/v1/batches",
+        files={"file": ("sample.csv", SAMPLE.read_bytes(), "text/csv")},
+        headers=auth,
+    )
+    assert upload.status_code == 202, upload.text
+    job_id = upload.json()["id"]
+    _, other = make_key(Role.screener, "Other desk")
+    sign_in(client, other)
+    assert client.get(f"/ui/screenings/{theirs['id']}").status_code == 404
+    assert client.get(f"/ui/batches/{job_id}").status_code == 404
+    assert client.get(f"/ui/batches/{job_id}/results").status_code == 404
+    assert job_id not in client.get("/ui/batches").text
