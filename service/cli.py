@@ -14,6 +14,7 @@ import uvicorn
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
+from service import cli_ops
 from service.app import create_app
 from service.batch import reading, runner, writing
 from service.config import Settings
@@ -33,6 +34,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(rules_app, name="rules")
 app.add_typer(keys_app, name="keys")
 app.add_typer(openapi_app, name="openapi")
+app.add_typer(cli_ops.audit_app, name="audit")
 
 RulesPath = Annotated[
     Path | None, typer.Argument(help="rules folder; default SCREENING_RULES_DIR or ./rules")

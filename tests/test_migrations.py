@@ -41,6 +41,7 @@ def test_upgrade_head_on_an_empty_database_leaves_no_drift(empty_database_url):
             "screening",
             "batch_job",
             "batch_row",
+            "audit_chain_head",
         }
         assert drift(url) == []
 

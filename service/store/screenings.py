@@ -2,12 +2,33 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from service.engine.models import Decision, ScreeningRequest, ScreeningResult
 from service.engine.schema import TransactionType
+from service.store import chain
 from service.store.tables import Screening, utcnow
+
+
+def screening_record(
+    request: ScreeningRequest, result: ScreeningResult, api_key_id: str
+) -> dict[str, Any]:
+    """The stored fields of one decided screening, before it is chained."""
+    return {
+        "id": str(uuid.uuid4()),
+        "reference": request.reference,
+        "transaction_type": request.transaction_type.value,
+        "decision": result.decision.value,
+        "as_of": result.as_of,
+        "request": request.model_dump(mode="json"),
+        "result": result.model_dump(mode="json"),
+        "ruleset_version": result.ruleset.version,
+        "ruleset_digest": result.ruleset.digest,
+        "api_key_id": api_key_id,
+        "created_at": utcnow(),
+    }
 
 
 def add_screening(
@@ -17,23 +38,12 @@ def add_screening(
     result: ScreeningResult,
     api_key_id: str,
 ) -> Screening:
-    """Record one decided screening with the request as received and the full result."""
-    row = Screening(
-        id=str(uuid.uuid4()),
-        reference=request.reference,
-        transaction_type=request.transaction_type.value,
-        decision=result.decision.value,
-        as_of=result.as_of,
-        request=request.model_dump(mode="json"),
-        result=result.model_dump(mode="json"),
-        ruleset_version=result.ruleset.version,
-        ruleset_digest=result.ruleset.digest,
-        api_key_id=api_key_id,
-        created_at=utcnow(),
-    )
-    session.add(row)
+    """Record one decided screening, chained to the audit log, with request and full result."""
+    record = screening_record(request, result, api_key_id)
+    chain.append(session=session, records=[record])
     session.commit()
-    session.refresh(row)
+    row = session.get(Screening, record["id"])
+    assert row is not None
     return row
 
 
