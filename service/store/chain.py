@@ -1,10 +1,10 @@
 """The tamper-evident audit chain: every screening row hashes its content and its predecessor.
 
-One chain per database. A writer locks the single `audit_chain_head` row (SELECT ... FOR UPDATE
-on PostgreSQL; on SQLite a first write takes the database's write lock), gives its rows the next
-positions and hashes, inserts them and moves the head, all in the caller's transaction. Writers
-are therefore serialised for the few statements of an insert; `bench/chain_bench.py` measures
-what that costs.
+One chain per database. A writer locks the single `audit_chain_head` row (an UPDATE: a row
+lock on PostgreSQL, the database's write lock on SQLite), gives its rows the next positions and
+hashes, inserts them and records the last hash, all in the caller's transaction. Writers are
+therefore serialised for the few statements of an insert; `bench/chain_bench.py` measures what
+that costs.
 """
 
 import hashlib
@@ -68,27 +68,30 @@ def chained(records: list[dict[str, Any]], seq: int, prev_hash: str) -> tuple[in
     return seq, prev_hash
 
 
-def _lock_head(session: Session) -> tuple[int, str]:
-    """Lock the chain head for this transaction and read it."""
-    head_row = col(AuditChainHead.id) == HEAD_ID
-    if session.get_bind().dialect.name == "sqlite":
-        # A SELECT would not take SQLite's write lock; this no-op write does, waiting its turn.
-        session.execute(update(AuditChainHead).where(head_row).values(seq=AuditChainHead.seq))
-    query = select(AuditChainHead.seq, AuditChainHead.last_hash).where(head_row).with_for_update()
-    seq, last_hash = session.execute(query).one()
-    return seq, last_hash
+def _claim(session: Session, count: int) -> tuple[int, str]:
+    """Lock the chain head for this transaction, claim `count` positions; (seq before, hash).
+
+    An UPDATE rather than a SELECT: it takes PostgreSQL's row lock and SQLite's write lock
+    (which a SELECT would not) and reads the head in the same round trip.
+    """
+    claim = (
+        update(AuditChainHead)
+        .where(col(AuditChainHead.id) == HEAD_ID)
+        .values(seq=AuditChainHead.seq + count)
+        .returning(col(AuditChainHead.seq), col(AuditChainHead.last_hash))
+    )
+    seq, last_hash = session.execute(claim).one()
+    return seq - count, last_hash
 
 
 def append(*, session: Session, records: list[dict[str, Any]]) -> None:
     """Chain and insert screening records in the session's transaction (the caller commits)."""
     if not records:
         return
-    seq, last_hash = chained(records, *_lock_head(session))
+    _, last_hash = chained(records, *_claim(session, len(records)))
     session.execute(insert(Screening), records)
     session.execute(
-        update(AuditChainHead)
-        .where(col(AuditChainHead.id) == HEAD_ID)
-        .values(seq=seq, last_hash=last_hash)
+        update(AuditChainHead).where(col(AuditChainHead.id) == HEAD_ID).values(last_hash=last_hash)
     )
 
 
