@@ -1,18 +1,21 @@
 """Builds the FastAPI application; nothing is loaded until the app starts."""
 
+import asyncio
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import FastAPI
 
-from service.api import batches, categories, health, instruments, parameters, screenings
+from service.api import admin, batches, categories, health, instruments, parameters, screenings
 from service.api.deps import Services
 from service.api.errors import EXCEPTION_HANDLERS
 from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
+from service.live_rules import LiveRules
 from service.store.database import create_db_engine
 
 log = logging.getLogger("service.app")
@@ -44,10 +47,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 "ruleset.unstamped",
                 extra={"recorded_digest": ruleset.recorded_digest, "digest": ruleset.digest},
             )
+        rules = LiveRules(screener, settings.rules_dir)
+        sighup = rules.watch_sighup(asyncio.get_running_loop())
         db = create_db_engine(settings.database_url)
-        worker = JobWorker(db=db, engine=screener, settings=settings)
+        worker = JobWorker(db=db, rules=rules, settings=settings)
         worker.start()
-        app.state.services = Services(settings=settings, engine=screener, db=db, worker=worker)
+        app.state.services = Services(settings=settings, rules=rules, db=db, worker=worker)
         log.info(
             "service.started",
             extra={"ruleset": ruleset.version, "digest": ruleset.digest, "db": db.dialect.name},
@@ -55,6 +60,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         try:
             yield
         finally:
+            if sighup:
+                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
             app.state.services = None
             worker.stop()
             db.dispose()
@@ -66,6 +73,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
     )
-    for module in (screenings, batches, instruments, categories, parameters, health):
+    for module in (screenings, batches, instruments, categories, parameters, health, admin):
         app.include_router(module.router)
     return app

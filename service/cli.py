@@ -35,6 +35,7 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(keys_app, name="keys")
 app.add_typer(openapi_app, name="openapi")
 app.add_typer(cli_ops.audit_app, name="audit")
+rules_app.command("reload")(cli_ops.rules_reload)
 
 RulesPath = Annotated[
     Path | None, typer.Argument(help="rules folder; default SCREENING_RULES_DIR or ./rules")

@@ -13,16 +13,17 @@ from service.api.errors import Forbidden, NotReady, Unauthorized
 from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine
+from service.live_rules import LiveRules
 from service.store import keys
 from service.store.tables import ApiKey, Role
 
 
 @dataclass(frozen=True)
 class Services:
-    """What the lifespan builds once: settings, the screening engine and the database engine."""
+    """What the lifespan builds once: settings, the live rules (engine) and the database engine."""
 
     settings: Settings
-    engine: Engine
+    rules: LiveRules
     db: sqlalchemy.Engine
     worker: JobWorker
 
@@ -39,8 +40,8 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 def get_engine(services: ServicesDep) -> Engine:
-    """The screening engine over the loaded rule set."""
-    return services.engine
+    """The screening engine over the rule set in service now; kept for the whole request."""
+    return services.rules.engine
 
 
 def get_settings(services: ServicesDep) -> Settings:
@@ -95,3 +96,13 @@ def screener_key(key: CurrentKey) -> ApiKey:
 
 
 ScreenerKey = Annotated[ApiKey, Depends(screener_key)]
+
+
+def admin_key(key: CurrentKey) -> ApiKey:
+    """A key allowed to operate the service: admin only."""
+    if key.role != Role.admin:
+        raise Forbidden(f"a {key.role} key may not do this; it needs an admin key")
+    return key
+
+
+AdminKey = Annotated[ApiKey, Depends(admin_key)]

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from service.batch import runner
 from service.config import Settings
-from service.engine import Engine
+from service.live_rules import LiveRules
 from service.store import batches
 
 log = logging.getLogger("service.batch")
@@ -19,8 +19,8 @@ log = logging.getLogger("service.batch")
 class JobWorker:
     """A queue of job ids and the one thread that screens them."""
 
-    def __init__(self, *, db: sqlalchemy.Engine, engine: Engine, settings: Settings) -> None:
-        self.db, self.engine, self.settings = db, engine, settings
+    def __init__(self, *, db: sqlalchemy.Engine, rules: LiveRules, settings: Settings) -> None:
+        self.db, self.rules, self.settings = db, rules, settings
         self.jobs: queue.Queue[str | None] = queue.Queue()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="batch-worker", daemon=True)
@@ -59,7 +59,7 @@ class JobWorker:
             try:
                 runner.run_job(
                     db=self.db,
-                    engine=self.engine,
+                    engine=self.rules.engine,  # a job keeps one rule set to its end
                     settings=self.settings,
                     job_id=job_id,
                     stop=self.stopping,
