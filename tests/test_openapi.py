@@ -31,6 +31,7 @@ def test_operation_ids_are_stable():
         "list_parameters",
         "list_screenings",
         "readyz",
+        "reload_rules",
     ]
 
 
