@@ -7,14 +7,22 @@ from pathlib import Path
 from typing import Annotated
 
 import sqlalchemy
-from fastapi import APIRouter, Depends, Header, UploadFile
+from fastapi import APIRouter, Depends, Header, Query, UploadFile
 from fastapi.responses import StreamingResponse
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from service.api.batch_models import BatchList, BatchStatus, status_from_job
-from service.api.deps import ScreenerKey, ServicesDep, SessionDep, WorkerDep, current_key
+from service.api.deps import (
+    ScreenerKey,
+    ServicesDep,
+    SessionDep,
+    SettingsDep,
+    WorkerDep,
+    current_key,
+)
 from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound, NotReady
+from service.api.models import PageQuery
 from service.batch import runner, writing
 from service.batch.reading import BatchTooLarge
 from service.config import Settings
@@ -103,9 +111,12 @@ def _save_upload(file: UploadFile, settings: Settings, job_id: str) -> Path:
 
 
 @router.get("", operation_id="list_batches")
-def list_batches(session: SessionDep, limit: int = 50, offset: int = 0) -> BatchList:
+def list_batches(
+    query: Annotated[PageQuery, Query()], session: SessionDep, settings: SettingsDep
+) -> BatchList:
     """Batch jobs, newest first."""
-    jobs = batches.list_jobs(session=session, limit=min(limit, 200), offset=offset)
+    limit = min(query.limit, settings.max_page_size)
+    jobs = batches.list_jobs(session=session, limit=limit, offset=query.offset)
     return BatchList(items=[status_from_job(job) for job in jobs])
 
 

@@ -76,6 +76,9 @@ class ScreeningPage(Page[ScreeningSummary]):
     """A page of the screening audit log, newest first."""
 
 
+MAX_OFFSET = 1_000_000_000
+
+
 class PageQuery(BaseModel):
     """Paging through a list: unknown query parameters are rejected."""
 
@@ -84,7 +87,10 @@ class PageQuery(BaseModel):
     limit: int = Field(
         default=50, ge=1, description="page size; larger values are cut to the server maximum"
     )
-    offset: int = Field(default=0, ge=0, description="number of matching items to skip")
+    # Bounded so no database is handed an integer wider than it stores (found by fuzzing).
+    offset: int = Field(
+        default=0, ge=0, le=MAX_OFFSET, description="number of matching items to skip"
+    )
 
 
 class ScreeningFilter(PageQuery):

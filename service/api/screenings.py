@@ -43,7 +43,10 @@ def beijing_today() -> date:
     "",
     status_code=201,
     operation_id="create_screening",
-    responses={403: {"model": ErrorBody, "description": "an auditor key may not screen"}},
+    responses={
+        400: {"model": ErrorBody, "description": "the body is not UTF-8 JSON"},
+        403: {"model": ErrorBody, "description": "an auditor key may not screen"},
+    },
 )
 def create_screening(
     request: Annotated[ScreeningRequest, Body(openapi_examples=SCREENING_EXAMPLES)],
