@@ -1,5 +1,6 @@
 """What goes into a screening and what comes out: the engine's request and result models."""
 
+import math
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -100,8 +101,9 @@ class ScreeningRequest(RequestModel):
             )
         for name, value in values.items():
             spec = PARAMETERS[name]
+            # Not finite: JSON has no Infinity, so PostgreSQL would refuse the audit record.
             if (
-                value != value
+                not math.isfinite(value)
                 or value < spec.minimum
                 or (spec.maximum is not None and value > spec.maximum)
             ):

@@ -78,3 +78,15 @@ def test_a_body_that_is_not_utf8_is_a_documented_400(client, auth):
     response = client.post("/v1/screenings", content=b"N\xff\xfe=", headers=headers)
     assert response.status_code == 400
     assert response.json()["code"] == "bad_request"
+
+
+def test_an_infinite_parameter_is_a_422_not_a_database_error(client, auth):
+    body = (
+        '{"transaction_type": "material_export", "description": "lithium battery cells",'
+        ' "parameters": {"cell_energy_density_wh_kg": 1e999}}'
+    )
+    headers = auth | {"Content-Type": "application/json"}
+    response = client.post("/v1/screenings", content=body, headers=headers)
+    assert response.status_code == 422
+    assert "cell_energy_density_wh_kg must be a number" in response.json()["message"]
+    assert client.get("/v1/screenings", headers=auth).json()["total"] == 0
