@@ -49,7 +49,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             )
         rules = LiveRules(screener, settings.rules_dir)
         sighup = rules.watch_sighup(asyncio.get_running_loop())
-        db = create_db_engine(settings.database_url)
+        db = create_db_engine(
+            settings.database_url,
+            connect_timeout=settings.db_connect_timeout,
+            pool_timeout=settings.db_pool_timeout,
+        )
         worker = JobWorker(db=db, rules=rules, settings=settings)
         worker.start()
         app.state.services = Services(settings=settings, rules=rules, db=db, worker=worker)

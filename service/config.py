@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     batch_chunk_size: int = Field(default=500, ge=1)
     # Pause after each row, in seconds; only for tests and demos of interrupted jobs.
     batch_row_delay: float = Field(default=0.0, ge=0)
+    # Seconds to wait when connecting to PostgreSQL, and for a free pooled connection; past
+    # them a request fails with 503 database_unavailable instead of hanging.
+    db_connect_timeout: int = Field(default=3, ge=1)
+    db_pool_timeout: float = Field(default=5, gt=0)
     # Read by the test suite only: when set, tests run against this PostgreSQL database.
     test_database_url: str | None = None
 

@@ -8,6 +8,8 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -123,6 +125,19 @@ def allowed_methods(request: Request) -> list[str]:
     ]
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning(
+        "database.unavailable",
+        extra={"method": request.method, "path": request.url.path, "error": type(exc).__name__},
+    )
+    return error_response(
+        503,
+        "database_unavailable",
+        "the database is unreachable; nothing was stored, retry shortly",
+        headers={"Retry-After": "5"},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error(
         "request.failed",
@@ -136,6 +151,11 @@ EXCEPTION_HANDLERS: dict[Any, Callable[..., Any]] = {
     ScreeningError: _screening_error,
     RequestValidationError: _validation_error,
     StarletteHTTPException: _http_error,
+    # Connection refused or lost, server shutting down, pool exhausted: the transaction (if one
+    # began) is rolled back by the database, so a 503 is the whole truth.
+    OperationalError: _database_unavailable,
+    InterfaceError: _database_unavailable,
+    SQLAlchemyTimeoutError: _database_unavailable,
     Exception: _unexpected,
 }
 
@@ -143,4 +163,5 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "missing, wrong or revoked X-API-Key"},
     422: {"model": ErrorBody, "description": "the request does not validate"},
     500: {"model": ErrorBody, "description": "unexpected failure; details are only logged"},
+    503: {"model": ErrorBody, "description": "database_unavailable: retry after Retry-After"},
 }

@@ -5,7 +5,7 @@ import queue
 import threading
 
 import sqlalchemy
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from service.batch import runner
@@ -14,6 +14,7 @@ from service.live_rules import LiveRules
 from service.store import batches
 
 log = logging.getLogger("service.batch")
+RETRY_SECONDS = 2.0
 
 
 class JobWorker:
@@ -66,7 +67,18 @@ class JobWorker:
                 )
             except IntegrityError:
                 log.warning("batch.taken_over", extra={"job_id": job_id})
+            except (OperationalError, InterfaceError):
+                # The database is away: the job keeps its committed chunks and is tried again.
+                log.warning("batch.database_unavailable", extra={"job_id": job_id})
+                self.stopping.wait(RETRY_SECONDS)
+                self.jobs.put(job_id)
             except Exception:  # noqa: BLE001 - a failed job must not stop the worker
                 log.exception("batch.failed", extra={"job_id": job_id})
-                with Session(self.db) as session:
-                    batches.finish_job(session=session, job_id=job_id, status="failed")
+                self._mark_failed(job_id)
+
+    def _mark_failed(self, job_id: str) -> None:
+        try:
+            with Session(self.db) as session:
+                batches.finish_job(session=session, job_id=job_id, status="failed")
+        except SQLAlchemyError:
+            log.exception("batch.mark_failed_failed", extra={"job_id": job_id})
