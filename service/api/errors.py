@@ -17,6 +17,11 @@ from service.engine.errors import ScreeningError
 
 log = logging.getLogger("service.api")
 
+# A COMMIT cut off by a server going down may still have been made durable: say so.
+MESSAGE_DB_DOWN = (
+    "the database is unreachable; retry shortly (a screening cut off mid-commit may have been "
+    "stored: look it up by its reference before sending it again)"
+)
 PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 HTTP_CODES = {
     400: "bad_request",
@@ -133,7 +138,7 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
     return error_response(
         503,
         "database_unavailable",
-        "the database is unreachable; nothing was stored, retry shortly",
+        MESSAGE_DB_DOWN,
         headers={"Retry-After": "5"},
     )
 

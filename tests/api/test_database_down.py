@@ -4,6 +4,7 @@ import time
 
 from fastapi.testclient import TestClient
 
+from service.api.errors import MESSAGE_DB_DOWN
 from service.app import create_app
 from tests.serving import free_port
 
@@ -20,7 +21,7 @@ def test_an_unreachable_database_is_a_fast_503_not_a_500(settings, engine):
     assert response.headers["retry-after"] == "5"
     assert response.json() == {
         "code": "database_unavailable",
-        "message": "the database is unreachable; nothing was stored, retry shortly",
+        "message": MESSAGE_DB_DOWN,
         "details": None,
     }
     assert elapsed < 2
