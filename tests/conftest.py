@@ -102,6 +102,8 @@ class PostgresDatabases:
             yield self.url(self.schema)
         finally:
             with self.admin.begin() as connection:
+                # The audit log refuses TRUNCATE; replica mode lifts that for this cleanup only.
+                connection.execute(text("SET LOCAL session_replication_role = replica"))
                 connection.execute(
                     text(f"TRUNCATE {', '.join(f'{self.schema}.{t}' for t in TABLES)}")
                 )

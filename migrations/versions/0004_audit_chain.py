@@ -39,6 +39,10 @@ SCREENING = sa.table(
     sa.column("row_hash", sa.String),
 )
 CHAIN_COLUMNS = ("seq", "prev_hash", "row_hash")
+# 0001's row triggers do not see TRUNCATE, which would empty the log in one statement.
+# (SQLite has no TRUNCATE: its DELETE without WHERE fires the row trigger.)
+POSTGRES_NO_TRUNCATE = """CREATE TRIGGER screening_no_truncate BEFORE TRUNCATE ON screening
+    FOR EACH STATEMENT EXECUTE FUNCTION screening_append_only()"""
 
 
 def _set_triggers(enabled: bool) -> None:
@@ -83,6 +87,7 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for name in CHAIN_COLUMNS:
             op.alter_column("screening", name, server_default=None)
+        op.execute(POSTGRES_NO_TRUNCATE)
     head = op.create_table(
         "audit_chain_head",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -96,6 +101,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Revert this revision (the hashes are dropped; the rows stay)."""
     op.drop_table("audit_chain_head")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER screening_no_truncate ON screening")
     op.drop_index("ix_screening_seq", table_name="screening")
     for name in reversed(CHAIN_COLUMNS):
         # SQLite 3.35+ drops a column in place, which keeps the append-only triggers.
