@@ -67,7 +67,7 @@ def create_batch(
         job = runner.create_job(
             db=services.db,
             path=path,
-            filename=file.filename or "upload.csv",
+            filename=(file.filename or "").replace("\x00", "") or "upload.csv",
             settings=services.settings,
             api_key_id=key.id,
             idempotency_key=idempotency_key,

@@ -47,6 +47,14 @@ class RequestModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL, and no description needs one (found by fuzzing).
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text may not contain NUL characters")
+        return value
+
 
 class Engineer(RequestModel):
     """The person an engineer hire is about."""

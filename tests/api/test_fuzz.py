@@ -102,3 +102,12 @@ def test_an_infinite_parameter_is_a_422_not_a_database_error(client, auth):
     assert response.status_code == 422
     assert "cell_energy_density_wh_kg must be a number" in response.json()["message"]
     assert client.get("/v1/screenings", headers=auth).json()["total"] == 0
+
+
+def test_a_nul_character_is_a_422_not_a_database_error(client, auth):
+    body = {"transaction_type": "engineer_hire", "description": "0", "reference": "\x00"}
+    response = client.post("/v1/screenings", json=body, headers=auth)
+    assert response.status_code == 422
+    assert "NUL" in response.json()["message"]
+    listed = client.get("/v1/screenings", params={"reference": "a\x00"}, headers=auth)
+    assert listed.status_code == 422
