@@ -1,6 +1,8 @@
 """Builds the FastAPI application; nothing is loaded until the app starts."""
 
+import asyncio
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -10,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import Scope
 
 from service.api import (
+    admin,
     batches,
     categories,
     dispositions,
@@ -35,6 +38,7 @@ from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
 from service.gc_tuning import tune_garbage_collector
+from service.live_rules import LiveRules
 from service.rescreen.startup import record_ruleset
 from service.rescreen.worker import RescreenWorker
 from service.store.database import create_db_engine
@@ -73,19 +77,30 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 "ruleset.unstamped",
                 extra={"recorded_digest": ruleset.recorded_digest, "digest": ruleset.digest},
             )
-        db = create_db_engine(settings.database_url)
+        rules = LiveRules(screener, settings.rules_dir)
+        sighup = rules.watch_sighup(asyncio.get_running_loop())
+        db = create_db_engine(
+            settings.database_url,
+            connect_timeout=settings.db_connect_timeout,
+            pool_timeout=settings.db_pool_timeout,
+        )
         worker = JobWorker(
-            db=db, engine=screener, settings=settings, on_rows=app_metrics.batch_rows.inc
+            db=db, rules=rules, settings=settings, on_rows=app_metrics.batch_rows.inc
         )
         worker.start()
-        rescreener = RescreenWorker(db=db, engine=screener)
+        rescreener = RescreenWorker(db=db, rules=rules)
         rescreener.start()
-        record_ruleset(db=db, engine=screener, settings=settings, worker=rescreener)
+
+        def loaded(engine: Engine) -> None:
+            app_metrics.set_ruleset(engine.ref)
+            record_ruleset(db=db, engine=engine, settings=settings, worker=rescreener)
+
+        loaded(screener)
+        rules.on_swap(loaded)
         limiter = build_limiter(settings)
-        app_metrics.set_ruleset(screener.ref)
         app.state.services = Services(
             settings=settings,
-            engine=screener,
+            rules=rules,
             db=db,
             worker=worker,
             rescreener=rescreener,
@@ -99,6 +114,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         try:
             yield
         finally:
+            if sighup:
+                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
             app.state.services = None
             worker.stop()
             rescreener.stop()
@@ -127,6 +144,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         categories,
         parameters,
         keys_api,
+        admin,
         health,
         metrics,
     ):

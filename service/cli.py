@@ -15,6 +15,7 @@ import uvicorn
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
+from service import cli_ops
 from service.app import create_app
 from service.batch import reading, runner, writing
 from service.config import Settings
@@ -37,6 +38,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(rules_app, name="rules")
 app.add_typer(keys_app, name="keys")
 app.add_typer(openapi_app, name="openapi")
+app.add_typer(cli_ops.audit_app, name="audit")
+rules_app.command("reload")(cli_ops.rules_reload)
 
 RulesPath = Annotated[
     Path | None, typer.Argument(help="rules folder; default SCREENING_RULES_DIR or ./rules")

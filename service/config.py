@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     # Secret that signs the /ui session cookie; a random one per process when unset
     # (sign-ins then end at restart). Set it when several processes serve the UI.
     ui_secret: str | None = Field(default=None, min_length=32)
+    # Seconds to wait when connecting to PostgreSQL, and for a free pooled connection; past
+    # them a request fails with 503 database_unavailable instead of hanging.
+    db_connect_timeout: int = Field(default=3, ge=1)
+    db_pool_timeout: float = Field(default=5, gt=0)
     # Read by the test suite only: when set, tests run against this PostgreSQL database.
     test_database_url: str | None = None
     # Read by the test suite only: when set, the Redis rate-limit tests run against it.

@@ -5,7 +5,8 @@
   database in about a millisecond. When SCREENING_TEST_DATABASE_URL names a PostgreSQL database,
   the same tests run there: the session creates a schema of its own (parallel runs never
   collide), migrates it once, empties every table after each test and drops the schema at the
-  end. `empty_database_url` gives an unmigrated database for the migration tests.
+  end (the audit chain's head goes back to its genesis hash). `empty_database_url` gives an
+  unmigrated database for the migration tests.
 * Engine. The real rules/ folder is loaded once per session into the real Engine (immutable,
   so sharing it is safe) and handed to `create_app(settings, engine=...)`; nothing is mocked.
 * HTTP. `client` is a fastapi TestClient with the app's lifespan running; tests send
@@ -32,6 +33,7 @@ from service.app import create_app
 from service.config import PROJECT_DIR, Settings
 from service.engine import Engine, load_ruleset
 from service.store import keys, migrate
+from service.store.chain import GENESIS
 from service.store.database import create_db_engine
 from service.store.tables import ApiKey, Role
 
@@ -111,8 +113,14 @@ class PostgresDatabases:
             yield self.url(self.schema)
         finally:
             with self.admin.begin() as connection:
+                # The audit log refuses TRUNCATE; replica mode lifts that for this cleanup only.
+                connection.execute(text("SET LOCAL session_replication_role = replica"))
                 connection.execute(
                     text(f"TRUNCATE {', '.join(f'{self.schema}.{t}' for t in TABLES)}")
+                )
+                connection.execute(
+                    text(f"UPDATE {self.schema}.audit_chain_head SET seq = 0, last_hash = :g"),
+                    {"g": GENESIS},
                 )
 
     @contextmanager

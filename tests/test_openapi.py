@@ -40,6 +40,7 @@ def test_operation_ids_are_stable():
         "list_screenings",
         "metrics",
         "readyz",
+        "reload_rules",
         "revoke_key",
     ]
 

@@ -18,11 +18,13 @@ from service.api.deps import (
     Caller,
     ServicesDep,
     SessionDep,
+    SettingsDep,
     WorkerDep,
     authorize,
     caller_owns,
 )
 from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound, NotReady
+from service.api.models import PageQuery
 from service.batch import runner, writing
 from service.batch.reading import BatchTooLarge
 from service.config import Settings
@@ -69,7 +71,7 @@ def create_batch(
         job = runner.create_job(
             db=services.db,
             path=path,
-            filename=file.filename or "upload.csv",
+            filename=(file.filename or "").replace("\x00", "") or "upload.csv",
             settings=services.settings,
             api_key_id=key.id,
             idempotency_key=idempotency_key,
@@ -114,14 +116,15 @@ def save_upload(file: UploadFile, settings: Settings, job_id: str) -> Path:
 
 @router.get("", operation_id="list_batches")
 def list_batches(
+    query: Annotated[PageQuery, Query()],
     session: SessionDep,
+    settings: SettingsDep,
     caller: Authorized,
-    limit: Annotated[int, Query(ge=1, description="page size, at most 200")] = 50,
-    offset: Annotated[int, Query(ge=0, description="jobs to skip")] = 0,
 ) -> BatchList:
     """Batch jobs, newest first; a screener key sees only its own."""
+    limit = min(query.limit, settings.max_page_size)
     jobs = batches.list_jobs(
-        session=session, api_key_id=caller.owner, limit=min(limit, 200), offset=offset
+        session=session, api_key_id=caller.owner, limit=limit, offset=query.offset
     )
     return BatchList(items=[status_from_job(job) for job in jobs])
 

@@ -5,7 +5,7 @@ import logging
 from fastapi import APIRouter, Depends
 
 from service.api.deps import Authorized, SessionDep, authorize
-from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound
+from service.api.errors import BAD_JSON_BODY, ERROR_RESPONSES, ErrorBody, NotFound
 from service.api.review_models import DispositionCreate, DispositionRecord
 from service.api.status import disposition_record
 from service.store import reviews, screenings
@@ -25,6 +25,7 @@ router = APIRouter(
     status_code=201,
     operation_id="create_disposition",
     responses={
+        **BAD_JSON_BODY,
         403: {"model": ErrorBody, "description": "only officer and admin keys dispose"},
         404: {"model": ErrorBody, "description": "no screening with this id"},
     },

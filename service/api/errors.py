@@ -8,12 +8,21 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from service.engine.errors import ScreeningError
 
 log = logging.getLogger("service.api")
 
+# A COMMIT cut off by a server going down may still have been made durable: say so.
+MESSAGE_DB_DOWN = (
+    "the database is unreachable; retry shortly (a screening cut off mid-commit may have been "
+    "stored: look it up by its reference before sending it again)"
+)
+PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -156,7 +165,37 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         404: f"no resource at {request.url.path}",
         405: f"method {request.method} is not allowed on {request.url.path}",
     }.get(exc.status_code, str(exc.detail))
-    return error_response(exc.status_code, code, message, headers=exc.headers)
+    headers = exc.headers
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+    return error_response(exc.status_code, code, message, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    return [
+        method
+        for method in PROBED_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    if "no such table" in str(getattr(exc, "orig", "")):
+        return await _unexpected(request, exc)  # SQLite: an unmigrated database, not an outage
+    log.warning(
+        "database.unavailable",
+        extra={"method": request.method, "path": request.url.path, "error": type(exc).__name__},
+    )
+    return error_response(
+        503,
+        "database_unavailable",
+        MESSAGE_DB_DOWN,
+        headers={"Retry-After": "5"},
+    )
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -172,7 +211,17 @@ EXCEPTION_HANDLERS: dict[Any, Callable[..., Any]] = {
     ScreeningError: _screening_error,
     RequestValidationError: _validation_error,
     StarletteHTTPException: _http_error,
+    # Connection refused or lost, server shutting down, pool exhausted: the transaction (if one
+    # began) is rolled back by the database, so a 503 is the whole truth.
+    OperationalError: _database_unavailable,
+    InterfaceError: _database_unavailable,
+    SQLAlchemyTimeoutError: _database_unavailable,
     Exception: _unexpected,
+}
+
+# For routes that take a JSON body: one that is not UTF-8 JSON cannot even be validated.
+BAD_JSON_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "the body is not UTF-8 JSON"}
 }
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -181,4 +230,5 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorBody, "description": "the request does not validate"},
     429: {"model": ErrorBody, "description": "rate limit reached; see Retry-After"},
     500: {"model": ErrorBody, "description": "unexpected failure; details are only logged"},
+    503: {"model": ErrorBody, "description": "database_unavailable: retry after Retry-After"},
 }

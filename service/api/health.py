@@ -37,7 +37,14 @@ def healthz() -> Health:
     responses={503: {"model": ErrorBody, "description": "rule set or database unavailable"}},
 )
 def readyz(services: ServicesDep) -> Ready:
-    """Readiness: the rule set is loaded and the database answers."""
+    """Readiness: the rule set is loaded (its last reload did not fail), the database answers."""
+    rules = services.rules
+    if rules.problem is not None:
+        raise NotReady(
+            f"the last rule reload failed; still serving {rules.engine.ref.version}: "
+            f"{rules.problem}",
+            details={"ruleset": "invalid", "problem": rules.problem, "serving": rules.engine.ref},
+        )
     if not ping(services.db):
         raise NotReady("database unreachable", details={"database": "unreachable"})
-    return Ready(status="ready", ruleset=services.engine.ref, database="ok")
+    return Ready(status="ready", ruleset=rules.engine.ref, database="ok")

@@ -5,7 +5,7 @@ import logging
 from fastapi import APIRouter, Depends
 
 from service.api.deps import Authorized, SessionDep, authorize
-from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound
+from service.api.errors import BAD_JSON_BODY, ERROR_RESPONSES, ErrorBody, NotFound
 from service.api.key_models import KeyCreate, KeyCreated, KeyOut, key_out
 from service.store import keys
 
@@ -19,7 +19,7 @@ router = APIRouter(
 )
 
 
-@router.post("", status_code=201, operation_id="create_key")
+@router.post("", status_code=201, operation_id="create_key", responses=BAD_JSON_BODY)
 def create_key(body: KeyCreate, session: SessionDep, caller: Authorized) -> KeyCreated:
     """Create a key; its secret is in this answer only and is never stored or shown again."""
     row, secret = keys.add_api_key(

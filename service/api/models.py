@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.engine.models import Decision, RulesetRef, ScreeningResult
 from service.engine.schema import TransactionType
@@ -81,15 +81,29 @@ class ScreeningPage(Page[ScreeningSummary]):
     """A page of the screening audit log, newest first."""
 
 
+MAX_OFFSET = 1_000_000_000
+
+
 class PageQuery(BaseModel):
     """Paging through a list: unknown query parameters are rejected."""
 
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL; such a filter would fail in the database.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text may not contain NUL characters")
+        return value
+
     limit: int = Field(
         default=50, ge=1, description="page size; larger values are cut to the server maximum"
     )
-    offset: int = Field(default=0, ge=0, description="number of matching items to skip")
+    # Bounded so no database is handed an integer wider than it stores (found by fuzzing).
+    offset: int = Field(
+        default=0, ge=0, le=MAX_OFFSET, description="number of matching items to skip"
+    )
 
 
 class ScreeningFilter(PageQuery):

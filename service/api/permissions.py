@@ -51,7 +51,7 @@ ROUTES: dict[tuple[str, str], Permission] = {
     ("GET", "/v1/rescreens/{rescreen_id}"): Permission.rescreens_read,
     ("GET", "/v1/rescreens/{rescreen_id}/report"): Permission.rescreens_read,
     ("GET", "/v1/rulesets"): Permission.rules_read,
-    ("POST", "/v1/rules/reload"): Permission.rules_reload,
+    ("POST", "/v1/admin/rules/reload"): Permission.rules_reload,
     ("POST", "/v1/keys"): Permission.keys_manage,
     ("GET", "/v1/keys"): Permission.keys_manage,
     ("DELETE", "/v1/keys/{key_id}"): Permission.keys_manage,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse, Response
 
 from service.api.deps import Authorized, EngineDep, ServicesDep, SessionDep, authorize
-from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound
+from service.api.errors import BAD_JSON_BODY, ERROR_RESPONSES, ErrorBody, NotFound
 from service.api.rescreen_models import RescreenCreate, RescreenStatus, status_from_job
 from service.rescreen import report, runner
 from service.store import rescreens
@@ -25,7 +25,10 @@ NO_JOB = {404: {"model": ErrorBody, "description": "no re-screen with this id"}}
     "",
     status_code=202,
     operation_id="create_rescreen",
-    responses={403: {"model": ErrorBody, "description": "only admin keys start re-screens"}},
+    responses={
+        **BAD_JSON_BODY,
+        403: {"model": ErrorBody, "description": "only admin keys start re-screens"},
+    },
 )
 def create_rescreen(
     body: RescreenCreate, services: ServicesDep, engine: EngineDep, caller: Authorized

@@ -16,7 +16,7 @@ from service.api.deps import (
     authorize,
     caller_owns,
 )
-from service.api.errors import ERROR_RESPONSES, Conflict, ErrorBody, NotFound
+from service.api.errors import BAD_JSON_BODY, ERROR_RESPONSES, Conflict, ErrorBody, NotFound
 from service.api.examples import SCREENING_EXAMPLES
 from service.api.models import (
     ScreeningFilter,
@@ -59,6 +59,7 @@ def beijing_today() -> date:
     status_code=201,
     operation_id="create_screening",
     responses={
+        **BAD_JSON_BODY,
         403: {"model": ErrorBody, "description": "an auditor key may not screen"},
         409: {"model": ErrorBody, "description": "Idempotency-Key reused with another body"},
         413: {"model": ErrorBody, "description": "request body over the size limit"},
@@ -80,7 +81,7 @@ def create_screening(
         )
     ):
         return _replay(session, earlier, request, response)
-    result = services.engine.screen(request, today=beijing_today())
+    result = services.rules.engine.screen(request, today=beijing_today())
     if not idempotency_key:
         row = screenings.add_screening(
             session=session, request=request, result=result, api_key_id=key_id

@@ -84,11 +84,13 @@ def run_job(
         chunk.append(screen_row(engine, job.columns, number, cells))
         if settings.batch_row_delay:
             time.sleep(settings.batch_row_delay)
-        if len(chunk) >= settings.batch_chunk_size:
+        stopping = stop is not None and stop.is_set()
+        if len(chunk) >= settings.batch_chunk_size or stopping:
+            # On shutdown the rows in hand are committed at once (a checkpoint), not at chunk end.
             _commit(db, job, chunk, progress)
             chunk = []
-            if stop is not None and stop.is_set():
-                log.info("batch.paused", extra={"job_id": job_id})
+            if stopping:
+                log.info("batch.paused", extra={"job_id": job_id, "at_row": number})
                 return job
     if chunk:
         _commit(db, job, chunk, progress)

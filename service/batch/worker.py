@@ -6,15 +6,16 @@ import threading
 from collections.abc import Callable
 
 import sqlalchemy
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from service.batch import runner
 from service.config import Settings
-from service.engine import Engine
+from service.live_rules import LiveRules
 from service.store import batches
 
 log = logging.getLogger("service.batch")
+RETRY_SECONDS = 2.0
 
 
 class JobWorker:
@@ -24,11 +25,11 @@ class JobWorker:
         self,
         *,
         db: sqlalchemy.Engine,
-        engine: Engine,
+        rules: LiveRules,
         settings: Settings,
         on_rows: Callable[[int], None] | None = None,
     ) -> None:
-        self.db, self.engine, self.settings = db, engine, settings
+        self.db, self.rules, self.settings = db, rules, settings
         self.on_rows = on_rows
         self.jobs: queue.Queue[str | None] = queue.Queue()
         self.stopping = threading.Event()
@@ -83,7 +84,7 @@ class JobWorker:
             try:
                 runner.run_job(
                     db=self.db,
-                    engine=self.engine,
+                    engine=self.rules.engine,  # a job keeps one rule set to its end
                     settings=self.settings,
                     job_id=job_id,
                     stop=self.stopping,
@@ -91,7 +92,18 @@ class JobWorker:
                 )
             except IntegrityError:
                 log.warning("batch.taken_over", extra={"job_id": job_id})
+            except (OperationalError, InterfaceError):
+                # The database is away: the job keeps its committed chunks and is tried again.
+                log.warning("batch.database_unavailable", extra={"job_id": job_id})
+                self.stopping.wait(RETRY_SECONDS)
+                self.jobs.put(job_id)
             except Exception:  # noqa: BLE001 - a failed job must not stop the worker
                 log.exception("batch.failed", extra={"job_id": job_id})
-                with Session(self.db) as session:
-                    batches.finish_job(session=session, job_id=job_id, status="failed")
+                self._mark_failed(job_id)
+
+    def _mark_failed(self, job_id: str) -> None:
+        try:
+            with Session(self.db) as session:
+                batches.finish_job(session=session, job_id=job_id, status="failed")
+        except SQLAlchemyError:
+            log.exception("batch.mark_failed_failed", extra={"job_id": job_id})

@@ -1,5 +1,6 @@
 """What goes into a screening and what comes out: the engine's request and result models."""
 
+import math
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -45,6 +46,14 @@ class RequestModel(BaseModel):
     """Request-side base: unknown fields are rejected so a misspelling never passes silently."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL, and no description needs one (found by fuzzing).
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text may not contain NUL characters")
+        return value
 
 
 class Engineer(RequestModel):
@@ -100,8 +109,9 @@ class ScreeningRequest(RequestModel):
             )
         for name, value in values.items():
             spec = PARAMETERS[name]
+            # Not finite: JSON has no Infinity, so PostgreSQL would refuse the audit record.
             if (
-                value != value
+                not math.isfinite(value)
                 or value < spec.minimum
                 or (spec.maximum is not None and value > spec.maximum)
             ):

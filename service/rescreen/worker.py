@@ -7,7 +7,7 @@ import threading
 import sqlalchemy
 from sqlmodel import Session
 
-from service.engine import Engine
+from service.live_rules import LiveRules
 from service.rescreen import runner
 from service.store import rescreens
 
@@ -17,8 +17,8 @@ log = logging.getLogger("service.rescreen")
 class RescreenWorker:
     """A queue of re-screen job ids and the one thread that runs them."""
 
-    def __init__(self, *, db: sqlalchemy.Engine, engine: Engine) -> None:
-        self.db, self.engine = db, engine
+    def __init__(self, *, db: sqlalchemy.Engine, rules: LiveRules) -> None:
+        self.db, self.rules = db, rules
         self.jobs: queue.Queue[str | None] = queue.Queue()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="rescreen-worker", daemon=True)
@@ -52,7 +52,9 @@ class RescreenWorker:
             if job_id is None:
                 return
             try:
-                runner.run_job(db=self.db, engine=self.engine, job_id=job_id, stop=self.stopping)
+                runner.run_job(
+                    db=self.db, engine=self.rules.engine, job_id=job_id, stop=self.stopping
+                )
             except Exception:  # noqa: BLE001 - a failed job must not stop the worker
                 log.exception("rescreen.failed", extra={"job_id": job_id})
                 with Session(self.db) as session:

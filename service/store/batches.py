@@ -1,14 +1,14 @@
 """Batch jobs and their rows: create a job, commit a chunk of rows with its progress, read back."""
 
-import uuid
 from collections.abc import Iterator
-from typing import Any
 
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, func, select
 
 from service.engine.models import ScreeningRequest, ScreeningResult
-from service.store.tables import ApiKey, BatchJob, BatchRow, Role, Screening, utcnow
+from service.store import chain
+from service.store.screenings import screening_record
+from service.store.tables import ApiKey, BatchJob, BatchRow, Role, utcnow
 
 LOCAL_KEY_ID = "local-cli"
 UNFINISHED = ("queued", "running")
@@ -62,14 +62,15 @@ def add_chunk(
     rows: list[tuple[int, list[str], ScreeningRequest | None, ScreeningResult | None, dict]],
     api_key_id: str,
 ) -> None:
-    """Store a chunk's audit records, rows and the job's progress in one transaction."""
+    """Store a chunk's chained audit records, rows and the job's progress in one transaction."""
     counts: dict[str, int] = {}
     audit, stored = [], []
     for number, cells, request, result, outcome in rows:
         screening_id = None
         if request is not None and result is not None:
-            screening_id = str(uuid.uuid4())
-            audit.append(_screening(screening_id, request, result, api_key_id))
+            record = screening_record(request, result, api_key_id)
+            screening_id = record["id"]
+            audit.append(record)
             counts[result.decision.value] = counts.get(result.decision.value, 0) + 1
         stored.append(
             {
@@ -80,9 +81,8 @@ def add_chunk(
                 "outcome": {**outcome, "screening_id": screening_id},
             }
         )
-    # Core executemany on the tables, not ORM objects: the same rows for a fraction of the work.
-    if audit:
-        session.execute(insert(Screening.__table__), audit)
+    # The chain first: it takes the write lock; then Core executemany rather than ORM objects.
+    chain.append(session=session, records=audit)
     session.execute(insert(BatchRow.__table__), stored)
     errors = len(rows) - len(audit)
     job = session.get(BatchJob, job_id, with_for_update=True, populate_existing=True)
@@ -101,24 +101,6 @@ def add_chunk(
         )
     )
     session.commit()
-
-
-def _screening(
-    screening_id: str, request: ScreeningRequest, result: ScreeningResult, api_key_id: str
-) -> dict[str, Any]:
-    return {
-        "id": screening_id,
-        "reference": request.reference,
-        "transaction_type": request.transaction_type.value,
-        "decision": result.decision.value,
-        "as_of": result.as_of,
-        "request": request.model_dump(mode="json"),
-        "result": result.model_dump(mode="json"),
-        "ruleset_version": result.ruleset.version,
-        "ruleset_digest": result.ruleset.digest,
-        "api_key_id": api_key_id,
-        "created_at": utcnow(),
-    }
 
 
 def finish_job(*, session: Session, job_id: str, status: str = "done") -> None:

@@ -8,11 +8,22 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 
-def create_db_engine(url: str) -> Engine:
-    """Build an engine; SQLite gets WAL, foreign keys and cross-thread use."""
+def create_db_engine(url: str, *, connect_timeout: int = 3, pool_timeout: float = 5) -> Engine:
+    """Build an engine; SQLite gets WAL, foreign keys and cross-thread use.
+
+    PostgreSQL: a pooled connection is checked before use (a restarted server's dead
+    connections are replaced, not handed out), and connecting or waiting for a pooled
+    connection gives up after a few seconds, so an outage fails requests fast.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **_JSON_CODEC)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_timeout=pool_timeout,
+            connect_args={"connect_timeout": connect_timeout},
+            **_JSON_CODEC,
+        )
     engine = create_engine(url, connect_args={"check_same_thread": False}, **_JSON_CODEC)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine

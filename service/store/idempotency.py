@@ -7,7 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from service.engine.models import ScreeningRequest, ScreeningResult
-from service.store.screenings import new_screening
+from service.store import chain
+from service.store.screenings import screening_record
 from service.store.tables import Screening, ScreeningIdempotency, utcnow
 
 
@@ -36,16 +37,15 @@ def add_screening_once(
     concurrent request with the same key committed first: the primary key decides, so two
     racing requests never both store a screening.
     """
-    row = new_screening(request=request, result=result, api_key_id=api_key_id)
+    stored = screening_record(request, result, api_key_id)
     record = ScreeningIdempotency(
         api_key_id=api_key_id,
         key=key,
         request_hash=request_digest(request),
-        screening_id=row.id,
+        screening_id=stored["id"],
         created_at=utcnow(),
     )
-    session.add(row)
-    session.flush()
+    chain.append(session=session, records=[stored])
     session.add(record)
     try:
         session.commit()
@@ -55,5 +55,5 @@ def add_screening_once(
         if earlier is None:
             raise
         return None, earlier
-    session.refresh(row)
-    return row, record
+    # Built from what was written, not read back (see screenings.add_screening).
+    return Screening(**stored), record

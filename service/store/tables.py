@@ -70,6 +70,20 @@ class Screening(SQLModel, table=True):
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
     )
+    # The audit chain: position, the previous row's hash and this row's hash (see store/chain).
+    seq: int = Field(unique=True, index=True)
+    prev_hash: str = Field(max_length=64)
+    row_hash: str = Field(max_length=64)
+
+
+class AuditChainHead(SQLModel, table=True):
+    """The one row naming the chain's last position and hash; writers lock it to append."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    last_hash: str = Field(max_length=64)
 
 
 class ScreeningIdempotency(SQLModel, table=True):

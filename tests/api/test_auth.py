@@ -36,6 +36,7 @@ EXPECTED: dict[tuple[str, str], set[Role] | str] = {
     ("GET", "/v1/categories"): {S, A, OF, D},
     ("GET", "/v1/categories/{category_id}"): {S, A, OF, D},
     ("GET", "/v1/parameters"): {S, A, OF, D},
+    ("POST", "/v1/admin/rules/reload"): {D},
     ("POST", "/v1/keys"): {D},
     ("GET", "/v1/keys"): {D},
     ("DELETE", "/v1/keys/{key_id}"): {D},
@@ -84,7 +85,7 @@ def test_every_route_has_an_entry_in_the_table_and_in_this_test():
         permission = route_permission(method, path)
         assert permission is not None, (method, path)
         assert (permission is Permission.public) == (EXPECTED[(method, path)] == PUBLIC)
-    assert PERMISSION_TABLE[("POST", "/v1/rules/reload")] is Permission.rules_reload
+    assert PERMISSION_TABLE[("POST", "/v1/admin/rules/reload")] is Permission.rules_reload
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -8,7 +8,7 @@ from sqlmodel import Session, func, select
 
 from service.engine import Engine
 from service.engine.models import ScreeningRequest
-from service.store import idempotency, screenings
+from service.store import chain, idempotency, screenings
 from service.store.tables import ApiKey, Role, Screening, ScreeningIdempotency
 from tests.api.test_screenings import GALLIUM
 
@@ -92,19 +92,18 @@ def test_the_database_decides_a_race_between_two_transactions(
     result = engine.screen(request, today=date(2026, 11, 28))
     outcome: list = []
     with Session(db) as first:
-        row = screenings.new_screening(request=request, result=result, api_key_id=key_id)
-        first.add(row)
-        first.flush()
+        row = screenings.screening_record(request, result, key_id)
+        chain.append(session=first, records=[row])
         first.add(
             ScreeningIdempotency(
                 api_key_id=key_id,
                 key="race",
                 request_hash=idempotency.request_digest(request),
-                screening_id=row.id,
+                screening_id=row["id"],
             )
         )
         first.flush()
-        first_id = row.id
+        first_id = row["id"]
 
         def second() -> None:
             with Session(db) as other:
