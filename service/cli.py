@@ -19,7 +19,7 @@ from service.batch import reading, runner, writing
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
 from service.engine.loader import MANIFEST_NAME, RuleSet
-from service.logs import configure_logging
+from service.logs import configure_logging, uvicorn_log_config
 from service.store import batches, keys, migrate
 from service.store.database import create_db_engine, ensure_sqlite_folder
 from service.store.tables import Role
@@ -44,6 +44,7 @@ DIGEST_LINE = re.compile(r"^digest:.*$", re.MULTILINE)
 def serve(
     host: Annotated[str | None, typer.Option(help="interface; default SCREENING_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="port; default SCREENING_PORT")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
 ) -> None:
     """Serve the HTTP API with uvicorn (run `screening db upgrade` first)."""
     settings = Settings()
@@ -51,7 +52,15 @@ def serve(
     configure_logging(settings.log_level)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     typer.echo(f"Swagger UI: http://{shown}:{port}/docs", err=True)
-    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, log_config=None)
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        # A dictConfig, not None: uvicorn applies it in each worker process it spawns.
+        log_config=uvicorn_log_config(settings.log_level),
+    )
 
 
 class OutputFormat(StrEnum):
