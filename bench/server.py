@@ -29,6 +29,7 @@ class Server:
     """A running server: where it answers, the key to use, and its process id."""
 
     base_url: str
+    database_url: str
     key: str
     pid: int
     log_path: Path
@@ -115,7 +116,7 @@ def running(  # noqa: PLR0913 - each knob is one benchmark axis
     try:
         base_url = f"http://127.0.0.1:{port}"
         wait_ready(base_url)
-        yield Server(base_url=base_url, key=key, pid=child.pid, log_path=log_path)
+        yield Server(base_url=base_url, database_url=url, key=key, pid=child.pid, log_path=log_path)
     finally:
         stop(child)
 
