@@ -32,6 +32,7 @@ from service.engine import load_ruleset  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LOAD_CPU = "1"
+TIMEOUT = "2s"
 
 
 def write_bodies(path: Path, generated: int = 1000) -> int:
@@ -48,7 +49,10 @@ def write_bodies(path: Path, generated: int = 1000) -> int:
 def wrk_run(url: str, key: str, bodies: Path | None, concurrency: int, seconds: float) -> dict:
     """One wrk run, normalised to the figures http_load.py reports."""
     env = {**os.environ, "BENCH_KEY": key, "BENCH_BODIES": str(bodies or "")}
-    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
+    # A request still unanswered after TIMEOUT counts as an error; without it a stalled server
+    # would show as "0 requests, 0 errors".
+    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(seconds))}s"]
+    command += ["--timeout", TIMEOUT]
     command += ["-s", str(HERE / "wrk_load.lua"), url]
     out = subprocess.run(
         ["taskset", "-c", LOAD_CPU, *command], env=env, capture_output=True, text=True, check=True

@@ -21,7 +21,8 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENING = Path(sys.executable).parent / "screening"
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test_5"
+# The PostgreSQL database the benchmarks may wipe; BENCH_PG_URL names another one.
+DEFAULT_PG = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test_5")
 
 
 @dataclass(frozen=True)
