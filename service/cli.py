@@ -2,6 +2,7 @@
 
 import json
 import re
+import socket
 import sys
 import time
 from enum import StrEnum
@@ -13,6 +14,7 @@ import typer
 import uvicorn
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
+from uvicorn.supervisors import Multiprocess
 
 from service.app import create_app
 from service.batch import reading, runner, writing
@@ -52,15 +54,34 @@ def serve(
     configure_logging(settings.log_level)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     typer.echo(f"Swagger UI: http://{shown}:{port}/docs", err=True)
-    uvicorn.run(
-        "service.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
+    options = {
+        "factory": True,
+        "host": host,
+        "port": port,
         # A dictConfig, not None: uvicorn applies it in each worker process it spawns.
-        log_config=uvicorn_log_config(settings.log_level),
-    )
+        "log_config": uvicorn_log_config(settings.log_level),
+    }
+    if workers == 1:
+        uvicorn.run("service.app:create_app", **options)
+        return
+    config = TcpConfig("service.app:create_app", workers=workers, **options)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+class TcpConfig(uvicorn.Config):
+    """uvicorn's config, but the socket shared by `--workers N` says it is TCP.
+
+    uvicorn binds that socket with proto 0, and asyncio only sets TCP_NODELAY on accepted
+    sockets whose proto is TCP: every keep-alive response then waited ~40 ms for the client's
+    delayed ACK (Kludex/uvicorn#3149). One worker binds through asyncio and is not affected.
+    """
+
+    def bind_socket(self) -> socket.socket:
+        """The listening socket, re-wrapped with proto IPPROTO_TCP when it is TCP."""
+        sock = super().bind_socket()
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            return sock
+        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
 
 
 class OutputFormat(StrEnum):
