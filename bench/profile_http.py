@@ -5,8 +5,9 @@ Usage: python bench/profile_http.py [--databases sqlite postgresql] [--seconds 2
 
 Starts one worker pinned to CPU 0 (bench/server.py), drives it with wrk (or bench/http_load.py)
 on CPU 1, and samples the worker with `py-spy record --format raw` (collapsed stacks, idle
-threads left out). Prints, per database, the share of samples whose stack passes through each
-stage; the stages overlap (the handler contains the engine), so the column does not add to 100.
+threads left out; with --gil, the default, only the thread holding the GIL, i.e. where the
+one core's Python time goes). Prints, per database, the share of samples whose stack passes
+through each stage; stages nest (the handler holds the engine), so shares do not add to 100.
 """
 
 import argparse
@@ -27,26 +28,27 @@ PY_SPY = Path(sys.executable).parent / "py-spy"
 
 # (stage, substring of a py-spy frame "function (file:line)"), in the order printed.
 STAGES = [
-    ("whole request in the app (FastAPI app call)", "__call__ (fastapi/applications.py"),
-    ("routing and middleware (Starlette)", "handle (starlette/routing.py"),
-    ("request body parsing + validation", "_extract_form_body_or_json"),
-    ("  body JSON parse", "json (starlette/requests.py"),
-    ("  request validation (pydantic)", "request_body_to_args"),
-    ("dependencies (session, key)", "solve_dependencies"),
-    ("  API key lookup (SELECT api_key)", "find_active_key"),
-    ("handler create_screening", "create_screening (service/api/screenings.py"),
-    ("  engine.screen", "screen (service/engine/engine.py"),
-    ("  add_screening (build + INSERT + commit + refresh)", "add_screening"),
-    ("    model_dump of request and result", "model_dump"),
-    ("    session.commit (flush + INSERT + COMMIT)", "commit (sqlalchemy/orm/session.py"),
-    ("    session.refresh (SELECT the row back)", "refresh (sqlalchemy/orm/session.py"),
-    ("  record_from_row (response model)", "record_from_row"),
-    ("  logging (screening.decided + access log)", "emit (logging/__init__.py"),
-    ("response validation + serialisation", "serialize_response"),
-    ("JSON rendering of the response", "render (starlette/responses.py"),
-    ("threadpool hand-off (anyio to_thread)", "run_sync (anyio/to_thread.py"),
-    ("session close (rollback/return to pool)", "close (sqlalchemy/orm/session.py"),
-    ("uvicorn HTTP protocol (h11/httptools)", "uvicorn/protocols/http"),
+    ("whole request in the app (FastAPI.__call__)", "FastAPI.__call__ ("),
+    ("request body read + JSON parse", "Request.body (starlette"),
+    ("request body validation (pydantic)", "_validate_value_with_model_field ("),
+    ("dependencies (services, session, key)", "solve_dependencies ("),
+    ("  API key lookup (SELECT api_key)", "find_active_key ("),
+    ("handler create_screening", "create_screening ("),
+    ("  Engine.screen", "Engine.screen ("),
+    ("  add_screening (build row, INSERT, COMMIT, refresh)", "add_screening ("),
+    ("    model_dump of request and result", "BaseModel.model_dump ("),
+    ("    Session.commit (flush: INSERT, then COMMIT)", "Session.commit ("),
+    ("    Session.refresh (SELECT the row back)", "Session.refresh ("),
+    ("  record_from_row (response model from the row)", "record_from_row ("),
+    ("response serialisation (FastAPI)", "serialize_response ("),
+    ("pool checkout (QueuePool, pre-ping)", "Pool.connect (sqlalchemy/pool"),
+    ("  new DB connections opened (pool churn)", "_ConnectionRecord.__connect ("),
+    ("  connections closed (overflow returned)", "_ConnectionRecord.__close ("),
+    ("  pre-ping round trip", "do_ping ("),
+    ("Session.close (ROLLBACK, return to pool)", "Session.close ("),
+    ("logging: JSON lines (access log + screening.decided)", "Logger._log ("),
+    ("threadpool hand-off, event-loop side (anyio)", "run_sync_in_worker_thread ("),
+    ("uvicorn h11 protocol (parse, write)", "H11Protocol."),
 ]
 
 
@@ -65,10 +67,10 @@ def stage_shares(raw: Path) -> tuple[int, list[tuple[str, float]]]:
     return total, [(label, counts[label] / total if total else 0.0) for label, _ in STAGES]
 
 
-def profile(kind: str, seconds: int, concurrency: int, out: Path) -> Path:
+def profile(kind: str, seconds: int, concurrency: int, out: Path, gil: bool) -> Path:
     """Record one profile of a loaded one-worker server; the raw collapsed-stack file."""
     tool = wrk_run if shutil.which("wrk") else python_run
-    raw = out / f"{kind}.txt"
+    raw = out / f"{kind}-{'gil' if gil else 'threads'}.txt"
     with tempfile.TemporaryDirectory() as folder:
         bodies = Path(folder) / "bodies.jsonl"
         write_bodies(bodies)
@@ -81,7 +83,8 @@ def profile(kind: str, seconds: int, concurrency: int, out: Path) -> Path:
             load.start()
             subprocess.run(
                 [str(PY_SPY), "record", "--pid", str(srv.pid), "--duration", str(seconds)]
-                + ["--rate", "250", "--format", "raw", "--output", str(raw), "--nonblocking"],
+                + ["--rate", "250", "--format", "raw", "--output", str(raw), "--nonblocking"]
+                + (["--gil"] if gil else []),
                 check=True,
                 capture_output=True,
             )
@@ -95,12 +98,16 @@ def main() -> None:
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--gil", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "profile")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for kind in args.databases:
-        total, shares = stage_shares(profile(kind, args.seconds, args.concurrency, args.out))
-        print(f"\n{kind}: {total} samples (c{args.concurrency}, one worker)")
+        total, shares = stage_shares(
+            profile(kind, args.seconds, args.concurrency, args.out, args.gil)
+        )
+        mode = "GIL holder" if args.gil else "all busy threads"
+        print(f"\n{kind}: {total} samples of the {mode} (c{args.concurrency}, one worker)")
         for label, share in shares:
             print(f"  {share:6.1%}  {label}")
 
