@@ -50,7 +50,9 @@ def get_settings(services: ServicesDep) -> Settings:
 
 def get_session(services: ServicesDep) -> Iterator[Session]:
     """One database session per request, closed afterwards."""
-    with Session(services.db) as session:
+    # Rows stay readable after commit: reloading them would take a pooled connection and keep
+    # it until the session closes, in a later threadpool hop (see current_key).
+    with Session(services.db, expire_on_commit=False) as session:
         yield session
 
 
@@ -73,12 +75,15 @@ api_key_header = APIKeyHeader(
 
 
 def current_key(
-    session: SessionDep, secret: Annotated[str | None, Security(api_key_header)]
+    services: ServicesDep, secret: Annotated[str | None, Security(api_key_header)]
 ) -> ApiKey:
     """The caller's active API key; 401 when it is missing, wrong or revoked."""
     if not secret:
         raise Unauthorized("missing X-API-Key header")
-    key = keys.find_active_key(session=session, secret=secret)
+    # A session of its own, closed here: a connection held from this threadpool hop to the
+    # handler's let 40+ concurrent requests exhaust the pool while every thread waited on it.
+    with Session(services.db) as session:
+        key = keys.find_active_key(session=session, secret=secret)
     if key is None:
         raise Unauthorized("invalid or revoked API key")
     return key

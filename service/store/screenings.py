@@ -32,8 +32,7 @@ def add_screening(
         created_at=utcnow(),
     )
     session.add(row)
-    session.commit()
-    session.refresh(row)
+    session.commit()  # every column is set above: nothing to read back
     return row
 
 
