@@ -6,13 +6,20 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+# Requests use the database from the threadpool (40 threads): with SQLAlchemy's default pool
+# of 5 (+10 overflow) most requests at c16 opened a connection and closed it afterwards.
+POOL = {"pool_size": 20, "max_overflow": 30}
+
 
 def create_db_engine(url: str) -> Engine:
     """Build an engine; SQLite gets WAL, foreign keys and cross-thread use."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+        return create_engine(url, pool_pre_ping=True, **POOL)
+    in_memory = parsed.database in (None, "", ":memory:")
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False}, **({} if in_memory else POOL)
+    )
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
