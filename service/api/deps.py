@@ -27,7 +27,9 @@ class Services:
     worker: JobWorker
 
 
-def get_services(request: Request) -> Services:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the
+# threadpool, and each such hop cost more than the work it wrapped.
+async def get_services(request: Request) -> Services:
     """The services of the running app; 503 until the lifespan has built them."""
     services = getattr(request.app.state, "services", None)
     if services is None:
@@ -38,12 +40,12 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_engine(services: ServicesDep) -> Engine:
+async def get_engine(services: ServicesDep) -> Engine:
     """The screening engine over the loaded rule set."""
     return services.engine
 
 
-def get_settings(services: ServicesDep) -> Settings:
+async def get_settings(services: ServicesDep) -> Settings:
     """The settings the app was created with."""
     return services.settings
 
@@ -56,7 +58,7 @@ def get_session(services: ServicesDep) -> Iterator[Session]:
         yield session
 
 
-def get_worker(services: ServicesDep) -> JobWorker:
+async def get_worker(services: ServicesDep) -> JobWorker:
     """The background worker that runs batch jobs."""
     return services.worker
 
@@ -92,7 +94,7 @@ def current_key(
 CurrentKey = Annotated[ApiKey, Depends(current_key)]
 
 
-def screener_key(key: CurrentKey) -> ApiKey:
+async def screener_key(key: CurrentKey) -> ApiKey:
     """A key allowed to screen: screener or admin; auditors only read."""
     if key.role not in (Role.screener, Role.admin):
         raise Forbidden(f"a {key.role} key may not create screenings")
