@@ -96,6 +96,22 @@ def audit_rows(url: str) -> int:
         engine.dispose()
 
 
+def measured(  # noqa: PLR0913 - one run's axes
+    tool, srv: server.Server, path: str, bodies: Path | None, concurrency: int, seconds: float
+) -> dict:
+    """One load run, plus the server's CPU time per answered request.
+
+    CPU per request counts only the server's own processes, so it holds up on a busy machine
+    where throughput does not: the figure to compare two versions of the code with.
+    """
+    before = server.cpu_seconds(srv.pid)
+    figures = tool(f"{srv.base_url}{path}", srv.key, bodies, concurrency, seconds)
+    used = server.cpu_seconds(srv.pid) - before
+    figures["server_cpu_s"] = round(used, 2)
+    figures["cpu_ms_per_request"] = round(1000 * used / max(figures["requests"], 1), 3)
+    return figures
+
+
 def one_server(  # noqa: PLR0913 - the benchmark's axes
     kind: str, workers: int, concurrencies: list[int], seconds: float, warmup: float, tool
 ) -> list[dict]:
@@ -109,11 +125,10 @@ def one_server(  # noqa: PLR0913 - the benchmark's axes
             url = srv.database_url
             stored_before = audit_rows(url)
             for concurrency in concurrencies:
-                floor = tool(f"{srv.base_url}/healthz", srv.key, None, concurrency, seconds)
-                screening_url = f"{srv.base_url}/v1/screenings"
+                floor = measured(tool, srv, "/healthz", None, concurrency, seconds)
                 if warmup:
-                    tool(screening_url, srv.key, bodies, concurrency, warmup)
-                screen = tool(screening_url, srv.key, bodies, concurrency, seconds)
+                    tool(f"{srv.base_url}/v1/screenings", srv.key, bodies, concurrency, warmup)
+                screen = measured(tool, srv, "/v1/screenings", bodies, concurrency, seconds)
                 row = {
                     "database": kind,
                     "workers": workers,

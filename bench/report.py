@@ -86,9 +86,9 @@ def http_section(http: dict) -> list[str]:
         "fresh migrated database per server. Targets: screening throughput >= 40 % of "
         "/healthz on the same server, zero errors, p99 < 50 ms at c16.",
         "",
-        "| db | workers | c | screenings/s | p50 | p99 | errors | /healthz req/s | ratio | "
-        "verdict |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| db | workers | c | screenings/s | p50 | p99 | errors | server CPU/req | "
+        "/healthz req/s | ratio | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     stored = []
     for run in http["runs"]:
@@ -103,6 +103,7 @@ def http_section(http: dict) -> list[str]:
         lines.append(
             f"| {run['database']} | {run['workers']} | {run['concurrency']} | "
             f"{s['per_second']:,.0f} | {s['p50_ms']} ms | {s['p99_ms']} ms | {errors} | "
+            f"{s.get('cpu_ms_per_request', '?')} ms | "
             f"{h['per_second']:,.0f} | {run['ratio']:.0%} | {verdict(ok)} |"
         )
     lines += [
@@ -114,7 +115,9 @@ def http_section(http: dict) -> list[str]:
         "workers the server may use both CPUs and the load generator shares CPU 1, so two-worker "
         "figures understate the server. wrk (C, one thread) is used when installed because a "
         "Python client needs most of a core of its own at these rates. A request unanswered after "
-        "2 s counts as an error (wrk --timeout 2s).",
+        "2 s counts as an error (wrk --timeout 2s). Server CPU/req is the CPU time of the server's "
+        "processes divided by the requests answered: unlike req/s it barely moves when other "
+        "work shares the machine.",
     ]
     return lines
 
