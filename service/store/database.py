@@ -8,7 +8,8 @@ from sqlalchemy.engine import make_url
 
 # Requests use the database from the threadpool (40 threads): with SQLAlchemy's default pool
 # of 5 (+10 overflow) most requests at c16 opened a connection and closed it afterwards.
-POOL = {"pool_size": 20, "max_overflow": 30}
+# At most 32 per process, so two workers stay well inside PostgreSQL's default 100.
+POOL = {"pool_size": 16, "max_overflow": 16}
 
 
 def create_db_engine(url: str) -> Engine:
