@@ -38,8 +38,8 @@ openapi: $(STAMP)
 
 # Benchmarks (not part of `make test`): all five measurements, then bench/RESULTS.md from the
 # JSON in bench/results/. PostgreSQL runs wipe BENCH_PG_URL (default: the test_5 database).
-# `make bench` takes about 25 minutes on 2 cores; `make bench-quick` (no 1M-row batch,
-# shorter runs) about 6.
+# `make bench` took 17 minutes on 2 cores (busy); `make bench-quick` (no 1M-row batch,
+# shorter runs) 5.
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
