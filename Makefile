@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test test-browser lint eval openapi bootstrap impact-report
+.PHONY: run test test-browser lint eval openapi bootstrap impact-report bench bench-quick
 
 bootstrap: $(STAMP)
 
@@ -40,3 +40,13 @@ eval: $(STAMP)
 
 openapi: $(STAMP)
 	$(BIN)/screening openapi export -o openapi/openapi.json
+
+# Benchmarks (not part of `make test`): all five measurements, then bench/RESULTS.md from the
+# JSON in bench/results/. PostgreSQL runs wipe BENCH_PG_URL (default: the test_5 database).
+# `make bench` took 17 minutes on 2 cores (busy); `make bench-quick` (no 1M-row batch,
+# shorter runs) 5.
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run_all.py --quick

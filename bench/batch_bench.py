@@ -1,9 +1,13 @@
-"""Batch benchmark: rows per second and peak memory of `screening screen` on generated files.
+"""Batch benchmark: rows per second and peak memory, through the CLI and through the API.
 
-Usage: python bench/batch_bench.py [--rows 10000 100000 1000000] [--chunk 500] [--json out.json]
+Usage: python bench/batch_bench.py [--rows 10000 100000 1000000] [--paths cli api]
+       [--chunk 500] [--json out.json]
 
 Each size gets a GB18030 file (tests/data/make_gb18030_fixture.py) and a fresh, migrated SQLite
-database in a temporary folder; the CLI runs as a child process so its peak RSS is its own.
+database in a temporary folder. The CLI (`screening screen`) runs as a child process so its peak
+RSS is its own. The API path starts `screening serve`, uploads the file to POST /v1/batches,
+polls GET /v1/batches/{id} until the job is done, and reads the server's peak RSS (VmHWM); its
+time runs from the start of the upload to the job being done.
 """
 
 import argparse
@@ -15,9 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import httpx
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import server  # noqa: E402
 from service.store import migrate  # noqa: E402
 from tests.data import make_gb18030_fixture  # noqa: E402
 
@@ -26,7 +33,7 @@ SCREENING = Path(sys.executable).parent / "screening"
 
 def run(rows: int, chunk: int, folder: Path) -> dict:
     """Screen `rows` generated rows through the CLI; rows/s and peak RSS of the child."""
-    source = make_gb18030_fixture.write(folder / f"in-{rows}.csv", rows)
+    source = source_file(rows, folder)
     url = f"sqlite:///{folder / f'bench-{rows}.db'}"
     migrate.upgrade(database_url=url, migrations_dir=ROOT / "migrations")
     env = {**os.environ, "SCREENING_DATABASE_URL": url, "SCREENING_BATCH_CHUNK_SIZE": str(chunk)}
@@ -39,6 +46,7 @@ def run(rows: int, chunk: int, folder: Path) -> dict:
     if status != 0:
         raise SystemExit(f"screening screen failed for {rows} rows:\n{summary}")
     return {
+        "path": "cli",
         "rows": rows,
         "seconds": round(seconds, 1),
         "rows_per_second": round(rows / seconds),
@@ -47,20 +55,65 @@ def run(rows: int, chunk: int, folder: Path) -> dict:
     }
 
 
+def source_file(rows: int, folder: Path) -> Path:
+    """The generated GB18030 file of `rows` rows, written once per size."""
+    path = folder / f"in-{rows}.csv"
+    return path if path.exists() else make_gb18030_fixture.write(path, rows)
+
+
+def run_api(rows: int, chunk: int, folder: Path, poll: float = 0.2) -> dict:
+    """Upload `rows` generated rows to the API and wait for the job; rows/s and server RSS."""
+    source = source_file(rows, folder)
+    env = {
+        "SCREENING_BATCH_CHUNK_SIZE": str(chunk),
+        "SCREENING_BATCH_MAX_UPLOAD_BYTES": str(max(source.stat().st_size * 2, 50_000_000)),
+    }
+    with server.running(kind="sqlite", folder=folder, extra_env=env) as srv:
+        rss_idle = server.peak_rss_mb(srv.pid)
+        headers = {"X-API-Key": srv.key}
+        with httpx.Client(base_url=srv.base_url, headers=headers, timeout=600) as client:
+            started = time.perf_counter()
+            with source.open("rb") as handle:
+                answer = client.post("/v1/batches", files={"file": (source.name, handle)})
+            answer.raise_for_status()
+            uploaded = time.perf_counter() - started
+            job = answer.json()
+            while job["status"] not in ("done", "failed"):
+                time.sleep(poll)
+                job = client.get(f"/v1/batches/{job['id']}").json()
+            seconds = time.perf_counter() - started
+        rss = server.peak_rss_mb(srv.pid)
+    if job["status"] != "done":
+        raise SystemExit(f"batch of {rows} rows failed: {job}")
+    return {
+        "path": "api",
+        "rows": rows,
+        "seconds": round(seconds, 1),
+        "upload_seconds": round(uploaded, 1),
+        "rows_per_second": round(rows / seconds),
+        "peak_rss_mb": round(rss),
+        "idle_rss_mb": round(rss_idle),
+        "summary": f"{job['rows_done']} rows: {job['counts']}; rows with errors: "
+        f"{job['error_rows']}",
+    }
+
+
 def main() -> None:
     """Run the sizes asked for and print one line each (and a JSON file if asked)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--paths", nargs="+", choices=["cli", "api"], default=["cli", "api"])
     parser.add_argument("--chunk", type=int, default=500)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as folder:
-        for rows in args.rows:
-            result = run(rows, args.chunk, Path(folder))
+        for rows, path in [(r, p) for r in args.rows for p in args.paths]:
+            measure = run if path == "cli" else run_api
+            result = measure(rows, args.chunk, Path(folder))
             results.append(result)
             print(
-                f"{rows:>9,} rows  {result['seconds']:>8.1f}s  "
+                f"{path:<3} {rows:>9,} rows  {result['seconds']:>8.1f}s  "
                 f"{result['rows_per_second']:>6,} rows/s  "
                 f"peak RSS {result['peak_rss_mb']} MB  ({result['summary']})"
             )

@@ -39,7 +39,9 @@ class Services:
     limiter: RateLimiter | None = None
 
 
-def get_services(request: Request) -> Services:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the
+# threadpool, and each such hop cost more than the work it wrapped.
+async def get_services(request: Request) -> Services:
     """The services of the running app; 503 until the lifespan has built them."""
     services = getattr(request.app.state, "services", None)
     if services is None:
@@ -50,19 +52,21 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_engine(services: ServicesDep) -> Engine:
+async def get_engine(services: ServicesDep) -> Engine:
     """The screening engine over the rule set in service now; kept for the whole request."""
     return services.rules.engine
 
 
-def get_settings(services: ServicesDep) -> Settings:
+async def get_settings(services: ServicesDep) -> Settings:
     """The settings the app was created with."""
     return services.settings
 
 
 def get_session(services: ServicesDep) -> Iterator[Session]:
     """One database session per request, closed afterwards."""
-    session = Session(services.db)
+    # Rows stay readable after commit: reloading them would take a pooled connection and keep
+    # it until the session closes, in a later threadpool hop (see current_key).
+    session = Session(services.db, expire_on_commit=False)
     try:
         yield session
     finally:
@@ -74,7 +78,7 @@ def get_session(services: ServicesDep) -> Iterator[Session]:
             log.warning("database.close_failed")
 
 
-def get_worker(services: ServicesDep) -> JobWorker:
+async def get_worker(services: ServicesDep) -> JobWorker:
     """The background worker that runs batch jobs."""
     return services.worker
 
@@ -93,17 +97,20 @@ api_key_header = APIKeyHeader(
 
 
 def current_key(
-    session: SessionDep, secret: Annotated[str | None, Security(api_key_header)]
+    services: ServicesDep, secret: Annotated[str | None, Security(api_key_header)]
 ) -> ApiKey:
     """The caller's active API key; 401 when it is missing, wrong, revoked or expired."""
     if not secret:
         raise Unauthorized("missing X-API-Key header")
-    key = keys.find_key(session=session, secret=secret)
-    if key is None or key.revoked_at is not None:
-        raise Unauthorized("invalid or revoked API key")
-    if keys.is_expired(key):
-        raise Unauthorized("expired API key")
-    keys.touch_api_key(session=session, key=key)
+    # A session of its own, closed here: a connection held from this threadpool hop to the
+    # handler's let 40+ concurrent requests exhaust the pool while every thread waited on it.
+    with Session(services.db, expire_on_commit=False) as session:
+        key = keys.find_key(session=session, secret=secret)
+        if key is None or key.revoked_at is not None:
+            raise Unauthorized("invalid or revoked API key")
+        if keys.is_expired(key):
+            raise Unauthorized("expired API key")
+        keys.touch_api_key(session=session, key=key)
     return key
 
 
