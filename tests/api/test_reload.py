@@ -89,3 +89,16 @@ def test_only_an_admin_key_may_reload(client, make_key, role):
     response = client.post(RELOAD, headers={"X-API-Key": make_key(role, "x")[1]})
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
+
+
+def test_a_reload_is_recorded_in_rulesets_and_metrics(live, rules: Path):
+    client, admin = live
+    ban_gallium_arsenide(rules)
+    new = Engine(load_ruleset(rules)).ref
+
+    assert client.post(RELOAD, headers=admin).status_code == 200
+
+    seen = client.get("/v1/rulesets", headers=admin).json()
+    current = [s["digest"] for s in seen if s["current"]]
+    assert current == [new.digest] and len(seen) == 2
+    assert f'digest="{new.digest}"' in client.get("/metrics").text
