@@ -44,11 +44,20 @@ def free_port() -> int:
 
 
 def fresh_database(kind: str, folder: Path, pg_url: str = DEFAULT_PG) -> str:
-    """The URL of an empty database: a new SQLite file, or the PostgreSQL schema wiped."""
+    """The URL of an empty database: a new SQLite file, or the PostgreSQL schema wiped (the
+    database is created first if the server lacks it)."""
     if kind == "sqlite":
         path = folder / f"bench-{time.monotonic_ns()}.db"
         return f"sqlite:///{path}"
-    plain = make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    url = make_url(pg_url).set(drivername="postgresql")
+    plain = url.render_as_string(hide_password=False)
+    admin = url.set(database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (url.database,)
+        ).fetchone()
+        if not exists:  # a new machine has only `test`; the bench never touches that one
+            connection.execute(f'CREATE DATABASE "{url.database}"')
     with psycopg.connect(plain, autocommit=True) as connection:
         connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
         connection.execute("CREATE SCHEMA public")

@@ -30,6 +30,7 @@ from service.api import keys as keys_api
 from service.api.body_limit import BodyLimitMiddleware
 from service.api.deps import Services
 from service.api.errors import EXCEPTION_HANDLERS
+from service.api.key_cache import KeyCache
 from service.api.metrics import Metrics, MetricsMiddleware
 from service.api.ratelimit import build_limiter
 from service.api.request_context import RequestContextMiddleware
@@ -41,6 +42,7 @@ from service.gc_tuning import tune_garbage_collector
 from service.live_rules import LiveRules
 from service.rescreen.startup import record_ruleset
 from service.rescreen.worker import RescreenWorker
+from service.store.audit_writer import AuditWriter
 from service.store.database import create_db_engine
 from service.ui import routes as ui_routes
 
@@ -90,6 +92,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         worker.start()
         rescreener = RescreenWorker(db=db, rules=rules)
         rescreener.start()
+        audit = AuditWriter(db)
+        audit.start()
 
         def loaded(engine: Engine) -> None:
             app_metrics.set_ruleset(engine.ref)
@@ -105,6 +109,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             worker=worker,
             rescreener=rescreener,
             metrics=app_metrics,
+            audit=audit,
+            key_cache=KeyCache(settings.key_cache_seconds),
             limiter=limiter,
         )
         log.info(
@@ -117,6 +123,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             if sighup:
                 asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
             app.state.services = None
+            audit.stop()
             worker.stop()
             rescreener.stop()
             db.dispose()

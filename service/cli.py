@@ -339,7 +339,7 @@ def keys_list() -> None:
 
 @keys_app.command("revoke")
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="the key's id")]) -> None:
-    """Revoke a key: it stops working at once."""
+    """Revoke a key: running servers refuse it within SCREENING_KEY_CACHE_SECONDS (5 s)."""
     with Session(create_db_engine(Settings().database_url)) as session:
         row = keys.revoke_api_key(session=session, key_id=key_id)
     if row is None:

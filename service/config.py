@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # them a request fails with 503 database_unavailable instead of hanging.
     db_connect_timeout: int = Field(default=3, ge=1)
     db_pool_timeout: float = Field(default=5, gt=0)
+    # Seconds an API key, once looked up, is trusted without reading it again. A key revoked
+    # through another process or the CLI keeps working this long; 0 reads it on every request.
+    key_cache_seconds: float = Field(default=5, ge=0, le=60)
     # Read by the test suite only: when set, tests run against this PostgreSQL database.
     test_database_url: str | None = None
     # Read by the test suite only: when set, the Redis rate-limit tests run against it.

@@ -10,8 +10,10 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from service.api.errors import Forbidden, NotReady, TooManyRequests, Unauthorized
+from service.api.key_cache import KeyCache
 from service.api.metrics import Metrics
 from service.api.permissions import Permission, Scope, grant, route_permission
 from service.api.ratelimit import RateLimiter
@@ -21,6 +23,7 @@ from service.engine import Engine
 from service.live_rules import LiveRules
 from service.rescreen.worker import RescreenWorker
 from service.store import keys
+from service.store.audit_writer import AuditWriter
 from service.store.tables import ApiKey
 
 log = logging.getLogger("service.api")
@@ -36,6 +39,8 @@ class Services:
     worker: JobWorker
     rescreener: RescreenWorker
     metrics: Metrics
+    audit: AuditWriter
+    key_cache: KeyCache
     limiter: RateLimiter | None = None
 
 
@@ -96,21 +101,32 @@ api_key_header = APIKeyHeader(
 )
 
 
-def current_key(
+async def current_key(
     services: ServicesDep, secret: Annotated[str | None, Security(api_key_header)]
 ) -> ApiKey:
     """The caller's active API key; 401 when it is missing, wrong, revoked or expired."""
     if not secret:
         raise Unauthorized("missing X-API-Key header")
+    key = services.key_cache.get(secret)
+    if key is None:
+        key = await run_in_threadpool(_read_key, services, secret)
+    if key is None or key.revoked_at is not None:
+        raise Unauthorized("invalid or revoked API key")
+    if keys.is_expired(key):
+        raise Unauthorized("expired API key")
+    return key
+
+
+def _read_key(services: Services, secret: str) -> ApiKey | None:
+    """The key row for this secret from the database, remembered and marked used when active."""
     # A session of its own, closed here: a connection held from this threadpool hop to the
     # handler's let 40+ concurrent requests exhaust the pool while every thread waited on it.
     with Session(services.db, expire_on_commit=False) as session:
         key = keys.find_key(session=session, secret=secret)
-        if key is None or key.revoked_at is not None:
-            raise Unauthorized("invalid or revoked API key")
-        if keys.is_expired(key):
-            raise Unauthorized("expired API key")
+        if key is None or key.revoked_at is not None or keys.is_expired(key):
+            return key
         keys.touch_api_key(session=session, key=key)
+    services.key_cache.put(secret, key)
     return key
 
 
@@ -130,10 +146,16 @@ class Caller:
         return self.key.id if self.scope is Scope.own else None
 
 
-def authorize(request: Request, key: CurrentKey, services: ServicesDep) -> Caller:
+async def authorize(request: Request, key: CurrentKey, services: ServicesDep) -> Caller:
     """Rate-limit the key, then check its role against the route's entry in permissions.py."""
-    if services.limiter is not None and (retry := services.limiter.hit(key.id)) is not None:
-        raise TooManyRequests(services.settings.rate_limit_per_minute, retry)
+    if (limiter := services.limiter) is not None:
+        retry = (
+            limiter.hit(key.id)
+            if limiter.in_process
+            else await run_in_threadpool(limiter.hit, key.id)
+        )
+        if retry is not None:
+            raise TooManyRequests(services.settings.rate_limit_per_minute, retry)
     route = request.scope.get("route")
     permission = route_permission(request.method, getattr(route, "path", ""))
     if permission is None or permission is Permission.public:

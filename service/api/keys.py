@@ -4,7 +4,7 @@ import logging
 
 from fastapi import APIRouter, Depends
 
-from service.api.deps import Authorized, SessionDep, authorize
+from service.api.deps import Authorized, ServicesDep, SessionDep, authorize
 from service.api.errors import BAD_JSON_BODY, ERROR_RESPONSES, ErrorBody, NotFound
 from service.api.key_models import KeyCreate, KeyCreated, KeyOut, key_out
 from service.store import keys
@@ -40,10 +40,17 @@ def list_keys(session: SessionDep) -> list[KeyOut]:
     operation_id="revoke_key",
     responses={404: {"model": ErrorBody, "description": "no key with this id"}},
 )
-def revoke_key(key_id: str, session: SessionDep, caller: Authorized) -> KeyOut:
-    """Revoke a key: it stops working at once; the row stays for the audit log."""
+def revoke_key(
+    key_id: str, session: SessionDep, services: ServicesDep, caller: Authorized
+) -> KeyOut:
+    """Revoke a key; the row stays for the audit log.
+
+    The process that answers refuses the key at once; other server processes within
+    SCREENING_KEY_CACHE_SECONDS (5 s by default), the time they trust a key already read.
+    """
     row = keys.revoke_api_key(session=session, key_id=key_id)
     if row is None:
         raise NotFound(f"no key with id {key_id}")
+    services.key_cache.forget(row.id)
     log.info("key.revoked", extra={"key_id": row.id, "by_key_id": caller.key.id})
     return key_out(row)

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.engine.models import Decision, RulesetRef, ScreeningResult
@@ -140,6 +141,24 @@ def record_from_row(row: Screening) -> ScreeningRecord:
             "created_at": as_utc(row.created_at),
         }
     )
+
+
+RECORD_FIELDS = tuple(ScreeningRecord.model_fields)
+
+
+def record_json(stored: dict[str, Any]) -> bytes:
+    """The JSON of `record_from_row` for a record just stored, without validating it again.
+
+    `stored` is what screening_record() built: the result is already the engine's validated
+    answer in JSON form, so the API record is that plus the head fields, in the model's order.
+    """
+    merged = {
+        **stored["result"],
+        "id": stored["id"],
+        "reference": stored["reference"],
+        "created_at": as_utc(stored["created_at"]),
+    }
+    return orjson.dumps({name: merged[name] for name in RECORD_FIELDS}, option=orjson.OPT_UTC_Z)
 
 
 def audit_from_row(row: Screening) -> ScreeningAudit:

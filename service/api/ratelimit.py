@@ -16,6 +16,9 @@ WINDOW_SECONDS = 60
 class RateLimiter(Protocol):
     """Counts a key's requests; says how long to wait once the limit is passed."""
 
+    # False when `hit` waits on the network, so callers on the event loop hand it to a thread.
+    in_process: bool
+
     def hit(self, key_id: str) -> int | None:
         """Count one request; None when allowed, else the seconds until the window ends."""
         ...
@@ -32,6 +35,8 @@ def _window(now: float) -> tuple[int, int]:
 
 class MemoryLimiter:
     """Counters in this process only: right for one instance, too generous for several."""
+
+    in_process = True
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -53,6 +58,8 @@ class MemoryLimiter:
 
 class RedisLimiter:
     """Counters in Redis, so every instance sharing it shares one limit per key."""
+
+    in_process = False
 
     def __init__(self, limit: int, url: str, prefix: str) -> None:
         self.limit, self.prefix = limit, prefix

@@ -1,10 +1,17 @@
 """Admins manage keys over HTTP: the secret shows once, is never listed; revoking keeps the row."""
 
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
+from service.app import create_app
+from service.config import Settings
+from service.engine import Engine
 from service.store import keys
 from service.store.tables import ApiKey, Role, as_utc
 
@@ -39,21 +46,41 @@ def test_create_shows_the_secret_once_and_it_works(client, make_key, session: Se
     assert all(set(item) == LISTED for item in listed.json())
 
 
-def test_an_expiring_key_stops_working_when_it_expires(client, make_key, session: Session):
+def test_an_expiring_key_stops_working_when_it_expires(client, make_key):
     admin = admin_headers(make_key)
-    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    body = {"name": "pilot", "role": "auditor", "expires_at": soon}
+    soon = datetime.now(UTC) + timedelta(seconds=1.5)
+    body = {"name": "pilot", "role": "auditor", "expires_at": soon.isoformat()}
     created = client.post("/v1/keys", json=body, headers=admin).json()
     headers = {"X-API-Key": created["secret"]}
     assert client.get("/v1/instruments", headers=headers).status_code == 200
-    past = datetime.now(UTC) - timedelta(seconds=1)
-    session.execute(
-        text("UPDATE api_key SET expires_at = :t WHERE id = :id"), {"t": past, "id": created["id"]}
-    )
-    session.commit()
+    time.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 0.05)
+    # The key row is still in the server's key cache: expiry is checked on every request.
     response = client.get("/v1/instruments", headers=headers)
     assert response.status_code == 401
     assert response.json()["message"] == "expired API key"
+
+
+@pytest.fixture
+def uncached(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """A client of an app that reads the key row on every request, as with
+    SCREENING_KEY_CACHE_SECONDS=0, for tests that change key rows behind the app's back."""
+    app = create_app(settings.model_copy(update={"key_cache_seconds": 0}), engine=engine)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def test_a_key_revoked_from_the_cli_stops_within_the_key_cache_time(
+    settings: Settings, engine: Engine, make_key, session: Session
+):
+    app = create_app(settings.model_copy(update={"key_cache_seconds": 0.5}), engine=engine)
+    row, secret = make_key(Role.auditor, "reader")
+    headers = {"X-API-Key": secret}
+    with TestClient(app) as client:
+        assert client.get("/v1/instruments", headers=headers).status_code == 200
+        keys.revoke_api_key(session=session, key_id=row.id)  # what `screening keys revoke` does
+        assert client.get("/v1/instruments", headers=headers).status_code == 200
+        time.sleep(0.6)
+        assert client.get("/v1/instruments", headers=headers).status_code == 401
 
 
 def test_expiry_must_be_in_the_future_and_carry_a_zone(client, make_key):
@@ -81,6 +108,7 @@ def test_bad_role_and_overlong_name_are_422(client, make_key):
 def test_revoke_keeps_the_row_and_stops_the_key(client, make_key, session: Session):
     admin = admin_headers(make_key)
     victim, secret = make_key(Role.screener, "victim")
+    assert client.get("/v1/instruments", headers={"X-API-Key": secret}).status_code == 200
     response = client.delete(f"/v1/keys/{victim.id}", headers=admin)
     assert response.status_code == 200
     assert response.json()["revoked_at"] is not None
@@ -96,7 +124,8 @@ def test_revoking_an_unknown_key_is_404(client, make_key):
     assert response.json()["code"] == "not_found"
 
 
-def test_last_use_is_recorded_at_most_once_a_minute(client, make_key, session: Session):
+def test_last_use_is_recorded_at_most_once_a_minute(uncached, make_key, session: Session):
+    client = uncached
     row, secret = make_key(Role.auditor, "reader")
     assert row.last_used_at is None
     client.get("/v1/instruments", headers={"X-API-Key": secret})

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from service.cli import app
 from service.engine.models import Decision
-from service.store import batches, chain, keys, migrate, screenings
-from service.store.tables import BatchJob, Role, Screening
+from service.store import batches, chain, migrate, screenings
+from service.store.tables import BatchJob, Screening
 from tests.conftest import MIGRATIONS
 from tests.store.test_screenings import make_request, make_result
 
@@ -38,12 +38,6 @@ def triggers_lifted(db: sqlalchemy.Engine) -> Iterator[Connection]:
         yield connection
         for statement in SQLITE_TRIGGERS:
             connection.execute(text(statement))
-
-
-@pytest.fixture
-def key_id(session: Session) -> str:
-    """The id of a screener key, for the foreign key."""
-    return keys.add_api_key(session=session, name="test", role=Role.screener)[0].id
 
 
 @pytest.fixture

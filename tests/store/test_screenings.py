@@ -9,8 +9,7 @@ from sqlmodel import Session
 
 from service.engine.models import Decision, RulesetRef, ScreeningRequest, ScreeningResult
 from service.engine.schema import TransactionType
-from service.store import keys, screenings
-from service.store.tables import Role
+from service.store import screenings
 
 
 def make_request(**fields: object) -> ScreeningRequest:
@@ -27,12 +26,6 @@ def make_result(decision: Decision = Decision.approval_required) -> ScreeningRes
         ruleset=RulesetRef(version="2026.11.28-1", digest="sha256:" + "ab" * 32),
         explanation="Because.",
     )
-
-
-@pytest.fixture
-def key_id(session: Session) -> str:
-    """The id of a screener key, for the foreign key."""
-    return keys.add_api_key(session=session, name="test", role=Role.screener)[0].id
 
 
 def test_a_screening_is_stored_with_request_result_and_rule_set(session: Session, key_id: str):

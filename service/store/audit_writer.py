@@ -1,0 +1,119 @@
+"""Group commit for the audit log: screenings that arrive together are chained in one transaction.
+
+Every screening answered over HTTP must be in the audit log before its answer leaves. Committing
+each one on its own paid, per request, a session, the chain-head claim, an INSERT and a COMMIT
+(an fsync on SQLite). One writer thread instead takes whatever screenings queued while its
+previous transaction committed and stores them all in the next one: under load the fixed cost
+is shared by the group, and a lone request still commits at once. A request waits on its own
+future, so its answer still leaves only after its row is durable.
+"""
+
+import asyncio
+import contextlib
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlmodel import Session
+
+from service.store import chain
+
+log = logging.getLogger("service.audit")
+# The server or the pool failed, not a row: retrying the group row by row would fail the same way.
+OUTAGES = (OperationalError, InterfaceError, PoolTimeout)
+MAX_GROUP = 256
+
+
+@dataclass(frozen=True)
+class _Pending:
+    record: dict[str, Any]
+    loop: asyncio.AbstractEventLoop
+    done: asyncio.Future[None]
+
+    def settle(self, error: BaseException | None) -> None:
+        # A closed loop (RuntimeError) has nobody waiting any more.
+        with contextlib.suppress(RuntimeError):
+            self.loop.call_soon_threadsafe(_settle, self.done, error)
+
+
+def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:
+    if done.done():  # the request was cancelled; its row is stored all the same
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
+
+
+class AuditWriter:
+    """One thread that appends screening records to the chained audit log in groups."""
+
+    def __init__(self, db: sqlalchemy.Engine, max_group: int = MAX_GROUP) -> None:
+        self.db = db
+        self.max_group = max_group
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the writer thread."""
+        self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Store what is queued, then end the thread."""
+        if self._thread is None:
+            return
+        self._queue.put(None)
+        self._thread.join()
+        self._thread = None
+
+    async def append(self, record: dict[str, Any]) -> None:
+        """Chain and store one screening record; returns once it is committed, else raises."""
+        if self._thread is None:
+            raise RuntimeError("the audit writer is not running")
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        self._queue.put(_Pending(record, loop, done))
+        await done
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            group, stopping = [first], False
+            while len(group) < self.max_group:
+                try:
+                    pending = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if pending is None:
+                    stopping = True
+                    break
+                group.append(pending)
+            self._store(group)
+            if stopping:
+                return
+
+    def _store(self, group: list[_Pending]) -> None:
+        """Commit the group in one transaction; if one row spoils it, store the rows one by one."""
+        try:
+            with Session(self.db) as session:
+                chain.append(session=session, records=[pending.record for pending in group])
+                session.commit()
+        except Exception as exc:  # noqa: BLE001 - every waiting request must hear of the failure
+            if len(group) > 1 and not isinstance(exc, OUTAGES):
+                log.warning("audit.group_failed", extra={"rows": len(group), "error": repr(exc)})
+                for pending in group:
+                    self._store([pending])
+                return
+            for pending in group:
+                pending.settle(exc)
+            return
+        for pending in group:
+            pending.settle(None)
