@@ -5,18 +5,18 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from service.api.deps import (
     Authorized,
     Services,
-    ServicesDep,
     SessionDep,
     SettingsDep,
     authorize,
     caller_owns,
+    services_of,
 )
 from service.api.errors import BAD_JSON_BODY, ERROR_RESPONSES, Conflict, ErrorBody, NotFound
 from service.api.examples import SCREENING_EXAMPLES
@@ -74,11 +74,12 @@ def beijing_today() -> date:
 )
 async def create_screening(
     request: Annotated[ScreeningRequest, Body(openapi_examples=SCREENING_EXAMPLES)],
-    services: ServicesDep,
+    http: Request,
     caller: Authorized,
     idempotency_key: Annotated[str | None, IDEMPOTENCY_KEY] = None,
 ) -> Response:
     """Screen a proposed deal and record the decision in the audit log."""
+    services = services_of(http)  # not a dependency: each one costs FastAPI time to resolve
     # On the event loop: an ERP calls this on every order, and each thread hand-off cost more
     # than screening a short text. Storage goes through the audit writer's group commit.
     if idempotency_key:

@@ -19,7 +19,6 @@ from typing import Any
 import sqlalchemy
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlmodel import Session
 
 from service.store import chain
 
@@ -103,9 +102,8 @@ class AuditWriter:
     def _store(self, group: list[_Pending]) -> None:
         """Commit the group in one transaction; if one row spoils it, store the rows one by one."""
         try:
-            with Session(self.db) as session:
-                chain.append(session=session, records=[pending.record for pending in group])
-                session.commit()
+            with self.db.begin() as connection:
+                chain.append_on(connection, [pending.record for pending in group])
         except Exception as exc:  # noqa: BLE001 - every waiting request must hear of the failure
             if len(group) > 1 and not isinstance(exc, OUTAGES):
                 log.warning("audit.group_failed", extra={"rows": len(group), "error": repr(exc)})

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlmodel import Session, col
 
 from service.store.tables import AuditChainHead, Screening, as_utc
@@ -68,31 +68,42 @@ def chained(records: list[dict[str, Any]], seq: int, prev_hash: str) -> tuple[in
     return seq, prev_hash
 
 
-def _claim(session: Session, count: int) -> tuple[int, str]:
+_HEAD = AuditChainHead.__table__
+_SCREENING = Screening.__table__
+# Built once and in plain Core: on the audit write path, building ORM-enabled statements anew
+# and letting the Session sync them with loaded objects cost more than running them.
+_CLAIM = (
+    update(_HEAD)
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(seq=_HEAD.c.seq + bindparam("count"))
+    .returning(_HEAD.c.seq, _HEAD.c.last_hash)
+)
+_INSERT = insert(_SCREENING)
+_SET_LAST_HASH = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_hash=bindparam("last"))
+
+
+def _claim(connection: Connection, count: int) -> tuple[int, str]:
     """Lock the chain head for this transaction, claim `count` positions; (seq before, hash).
 
     An UPDATE rather than a SELECT: it takes PostgreSQL's row lock and SQLite's write lock
     (which a SELECT would not) and reads the head in the same round trip.
     """
-    claim = (
-        update(AuditChainHead)
-        .where(col(AuditChainHead.id) == HEAD_ID)
-        .values(seq=AuditChainHead.seq + count)
-        .returning(col(AuditChainHead.seq), col(AuditChainHead.last_hash))
-    )
-    seq, last_hash = session.execute(claim).one()
+    seq, last_hash = connection.execute(_CLAIM, {"count": count}).one()
     return seq - count, last_hash
 
 
 def append(*, session: Session, records: list[dict[str, Any]]) -> None:
     """Chain and insert screening records in the session's transaction (the caller commits)."""
+    append_on(session.connection(), records)
+
+
+def append_on(connection: Connection, records: list[dict[str, Any]]) -> None:
+    """Chain and insert screening records in the connection's transaction (the caller commits)."""
     if not records:
         return
-    _, last_hash = chained(records, *_claim(session, len(records)))
-    session.execute(insert(Screening.__table__), records)
-    session.execute(
-        update(AuditChainHead).where(col(AuditChainHead.id) == HEAD_ID).values(last_hash=last_hash)
-    )
+    _, last_hash = chained(records, *_claim(connection, len(records)))
+    connection.execute(_INSERT, records)
+    connection.execute(_SET_LAST_HASH, {"last": last_hash})
 
 
 @dataclass(frozen=True)
