@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         worker.start()
         rescreener = RescreenWorker(db=db, rules=rules)
         rescreener.start()
-        audit = AuditWriter(db)
+        audit = AuditWriter(db, on_group=app_metrics.audit_groups.observe)
         audit.start()
 
         def loaded(engine: Engine) -> None:

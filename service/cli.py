@@ -8,7 +8,7 @@ import time
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import sqlalchemy
 import typer
@@ -30,6 +30,7 @@ from service.rescreen import runner as rescreen_runner
 from service.store import batches, keys, migrate, rescreens
 from service.store.database import create_db_engine, ensure_sqlite_folder
 from service.store.tables import Role, as_utc, utcnow
+from service.worker_sockets import ReusePortSocket
 
 app = typer.Typer(help="Export-approval screening service.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -71,24 +72,14 @@ def serve(
     if workers == 1:
         uvicorn.run("service.app:create_app", **options)
         return
-    config = TcpConfig("service.app:create_app", workers=workers, **options)
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
-
-
-class TcpConfig(uvicorn.Config):
-    """uvicorn's config, but the socket shared by `--workers N` says it is TCP.
-
-    uvicorn binds that socket with proto 0, and asyncio only sets TCP_NODELAY on accepted
-    sockets whose proto is TCP: every keep-alive response then waited ~40 ms for the client's
-    delayed ACK (Kludex/uvicorn#3149). One worker binds through asyncio and is not affected.
-    """
-
-    def bind_socket(self) -> socket.socket:
-        """The listening socket, re-wrapped with proto IPPROTO_TCP when it is TCP."""
-        sock = super().bind_socket()
-        if sock.family not in (socket.AF_INET, socket.AF_INET6):
-            return sock
-        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    config = uvicorn.Config("service.app:create_app", workers=workers, **options)
+    reserved = ReusePortSocket(host, port, config.backlog).reserve()
+    try:
+        # Each worker unpickles this into a socket of its own (see worker_sockets.py).
+        listen = ReusePortSocket(host, reserved.getsockname()[1], config.backlog)
+        Multiprocess(config, sockets=[cast(socket.socket, listen)]).run()
+    finally:
+        reserved.close()
 
 
 class OutputFormat(StrEnum):

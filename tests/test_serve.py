@@ -1,20 +1,56 @@
-"""`screening serve --workers N`: the shared socket and the logging of worker processes."""
+"""`screening serve --workers N`: the workers' sockets and the logging of worker processes."""
 
+import contextlib
 import logging.config
+import pickle
 import socket
 
-from service.cli import TcpConfig
+import pytest
+
 from service.logs import JsonFormatter, uvicorn_log_config
+from service.worker_sockets import ReusePortSocket
 
 
-def test_the_socket_shared_by_workers_is_tcp_so_connections_get_nodelay() -> None:
-    config = TcpConfig("service.app:create_app", factory=True, host="127.0.0.1", port=0)
-    sock = config.bind_socket()
+def test_each_worker_unpickles_a_tcp_socket_of_its_own_on_the_one_port() -> None:
+    reserved = ReusePortSocket("127.0.0.1", 0, 16).reserve()
+    port = reserved.getsockname()[1]
+    recipe = ReusePortSocket("127.0.0.1", port, 16)
+    first, second = pickle.loads(pickle.dumps(recipe)), pickle.loads(pickle.dumps(recipe))
     try:
-        assert sock.proto == socket.IPPROTO_TCP
-        assert sock.get_inheritable()
+        assert first.fileno() != second.fileno()
+        for sock in (first, second):
+            assert sock.getsockname() == ("127.0.0.1", port)
+            # asyncio sets TCP_NODELAY on accepted connections only when the proto says TCP.
+            assert sock.proto == socket.IPPROTO_TCP
+            assert sock.get_inheritable()
+        with pytest.raises(OSError):  # a socket without SO_REUSEPORT cannot take the port
+            socket.create_server(("127.0.0.1", port))
     finally:
-        sock.close()
+        for sock in (first, second, reserved):
+            sock.close()
+
+
+def test_connections_are_spread_over_the_workers_sockets() -> None:
+    reserved = ReusePortSocket("127.0.0.1", 0, 64).reserve()
+    recipe = ReusePortSocket("127.0.0.1", reserved.getsockname()[1], 64)
+    workers = [pickle.loads(pickle.dumps(recipe)) for _ in range(2)]
+    clients = [socket.create_connection(("127.0.0.1", recipe.port)) for _ in range(32)]
+    try:
+        accepted = []
+        for sock in workers:
+            sock.setblocking(False)
+            count = 0
+            with contextlib.suppress(BlockingIOError):
+                while True:
+                    sock.accept()[0].close()
+                    count += 1
+            accepted.append(count)
+        # The reserving socket does not listen, so it is given none of them.
+        assert sum(accepted) == 32
+        assert min(accepted) >= 4, accepted
+    finally:
+        for sock in [*clients, *workers, reserved]:
+            sock.close()
 
 
 def test_worker_processes_log_json_lines() -> None:

@@ -41,6 +41,12 @@ class Metrics:
             "batch rows screened and stored (including rows with errors)",
             registry=self.registry,
         )
+        self.audit_groups = Histogram(
+            "screening_audit_group_rows",
+            "screenings stored per audit-log transaction by the HTTP audit writer (group commit)",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+            registry=self.registry,
+        )
         self.ruleset = Gauge(
             "screening_ruleset_info",
             "the rule set in use (value 1)",

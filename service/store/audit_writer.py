@@ -13,6 +13,7 @@ import contextlib
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,28 +35,46 @@ class _Pending:
     loop: asyncio.AbstractEventLoop
     done: asyncio.Future[None]
 
-    def settle(self, error: BaseException | None) -> None:
+
+def _settle(outcomes: list[tuple[asyncio.Future[None], BaseException | None]]) -> None:
+    for done, error in outcomes:
+        if done.done():  # the request was cancelled; its row is stored all the same
+            continue
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)
+
+
+def _tell(group: list[_Pending], error: BaseException | None) -> None:
+    """Wake the waiting requests: one call into each event loop, not one per row."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[None], Any]]] = {}
+    for pending in group:
+        by_loop.setdefault(pending.loop, []).append((pending.done, error))
+    for loop, outcomes in by_loop.items():
         # A closed loop (RuntimeError) has nobody waiting any more.
         with contextlib.suppress(RuntimeError):
-            self.loop.call_soon_threadsafe(_settle, self.done, error)
-
-
-def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:
-    if done.done():  # the request was cancelled; its row is stored all the same
-        return
-    if error is None:
-        done.set_result(None)
-    else:
-        done.set_exception(error)
+            loop.call_soon_threadsafe(_settle, outcomes)
 
 
 class AuditWriter:
-    """One thread that appends screening records to the chained audit log in groups."""
+    """One thread that appends screening records to the chained audit log in groups.
 
-    def __init__(self, db: sqlalchemy.Engine, max_group: int = MAX_GROUP) -> None:
+    Records appended during one pass of the event loop (the requests that arrived together)
+    are handed over as one group; the thread merges whatever groups queued while it committed.
+    """
+
+    def __init__(
+        self,
+        db: sqlalchemy.Engine,
+        max_group: int = MAX_GROUP,
+        on_group: Callable[[int], object] | None = None,
+    ) -> None:
         self.db = db
         self.max_group = max_group
-        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self.on_group = on_group
+        self._queue: queue.SimpleQueue[list[_Pending] | None] = queue.SimpleQueue()
+        self._gathering: list[_Pending] = []
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -64,9 +83,11 @@ class AuditWriter:
         self._thread.start()
 
     def stop(self) -> None:
-        """Store what is queued, then end the thread."""
+        """Store what is queued, then end the thread. Call it from the event loop's thread."""
         if self._thread is None:
             return
+        if self._gathering:
+            self._hand_over()
         self._queue.put(None)
         self._thread.join()
         self._thread = None
@@ -77,24 +98,30 @@ class AuditWriter:
             raise RuntimeError("the audit writer is not running")
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
-        self._queue.put(_Pending(record, loop, done))
+        if not self._gathering:
+            loop.call_soon(self._hand_over)  # after the other requests ready in this pass
+        self._gathering.append(_Pending(record, loop, done))
         await done
+
+    def _hand_over(self) -> None:
+        gathered, self._gathering = self._gathering, []
+        self._queue.put(gathered)
 
     def _run(self) -> None:
         while True:
             first = self._queue.get()
             if first is None:
                 return
-            group, stopping = [first], False
+            group, stopping = first, False
             while len(group) < self.max_group:
                 try:
-                    pending = self._queue.get_nowait()
+                    more = self._queue.get_nowait()
                 except queue.Empty:
                     break
-                if pending is None:
+                if more is None:
                     stopping = True
                     break
-                group.append(pending)
+                group += more
             self._store(group)
             if stopping:
                 return
@@ -110,8 +137,8 @@ class AuditWriter:
                 for pending in group:
                     self._store([pending])
                 return
-            for pending in group:
-                pending.settle(exc)
+            _tell(group, exc)
             return
-        for pending in group:
-            pending.settle(None)
+        _tell(group, None)
+        if self.on_group is not None:
+            self.on_group(len(group))
