@@ -47,7 +47,7 @@ class Services:
 # Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the
 # threadpool, and each such hop cost more than the work it wrapped.
 async def get_services(request: Request) -> Services:
-    """The services of the running app; 503 until the lifespan has built them."""
+    """services_of(request) as a dependency."""
     return services_of(request)
 
 
