@@ -75,6 +75,7 @@ class AuditWriter:
         self.on_group = on_group
         self._queue: queue.SimpleQueue[list[_Pending] | None] = queue.SimpleQueue()
         self._gathering: list[_Pending] = []
+        self._held: sqlalchemy.Connection | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -107,7 +108,27 @@ class AuditWriter:
         gathered, self._gathering = self._gathering, []
         self._queue.put(gathered)
 
+    def _connection(self) -> sqlalchemy.Connection:
+        # Kept across groups: a checkout per group cost a pre-ping round trip on PostgreSQL.
+        if self._held is None:
+            self._held = self.db.connect()
+        return self._held
+
+    def _disconnect(self, *, broken: bool = False) -> None:
+        if self._held is not None:
+            with contextlib.suppress(Exception):  # the server may be gone already
+                if broken:
+                    self._held.invalidate()
+                self._held.close()
+            self._held = None
+
     def _run(self) -> None:
+        try:
+            self._write_groups()
+        finally:
+            self._disconnect()
+
+    def _write_groups(self) -> None:
         while True:
             first = self._queue.get()
             if first is None:
@@ -126,13 +147,20 @@ class AuditWriter:
             if stopping:
                 return
 
-    def _store(self, group: list[_Pending]) -> None:
+    def _store(self, group: list[_Pending], *, reconnect: bool = True) -> None:
         """Commit the group in one transaction; if one row spoils it, store the rows one by one."""
         try:
-            with self.db.begin() as connection:
+            connection = self._connection()
+            with connection.begin():
                 chain.append_on(connection, [pending.record for pending in group])
         except Exception as exc:  # noqa: BLE001 - every waiting request must hear of the failure
-            if len(group) > 1 and not isinstance(exc, OUTAGES):
+            if isinstance(exc, OUTAGES):
+                self._disconnect(broken=True)
+                if reconnect and getattr(exc, "connection_invalidated", False):
+                    # The held connection had died (a server restart): once more on a new one.
+                    self._store(group, reconnect=False)
+                    return
+            elif len(group) > 1:
                 log.warning("audit.group_failed", extra={"rows": len(group), "error": repr(exc)})
                 for pending in group:
                     self._store([pending])

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
@@ -100,3 +101,22 @@ def test_stop_stores_what_is_queued_and_refuses_more(db, key_id: str):
     assert stored_ids(db) == {record["id"]}
     with pytest.raises(RuntimeError, match="not running"):
         asyncio.run(audit.append(records(key_id, 1)[0]))
+
+
+def test_a_connection_cut_between_groups_is_replaced_without_failing_a_request(
+    db, writer: AuditWriter, key_id: str, session: Session
+):
+    if db.dialect.name != "postgresql":
+        pytest.skip("needs a database server that can cut a connection")
+    first, second = records(key_id, 2)
+    asyncio.run(writer.append(first))
+    session.close()  # the fixture's own connection goes back to the pool, which pre-pings
+    with db.connect() as connection:  # what a server restart does to the writer's connection
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    asyncio.run(writer.append(second))
+    assert stored_ids(db) == {first["id"], second["id"]}
