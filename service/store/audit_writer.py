@@ -1,10 +1,11 @@
 """Group commit for the audit log: screenings that arrive together are chained in one transaction.
 
 Every screening answered over HTTP must be in the audit log before its answer leaves. Committing
-each one on its own paid, per request, a session, the chain-head claim, an INSERT and a COMMIT
-(an fsync on SQLite). One writer thread instead takes whatever screenings queued while its
-previous transaction committed and stores them all in the next one: under load the fixed cost
-is shared by the group, and a lone request still commits at once. A request waits on its own
+each one on its own paid, per request, a connection checkout, the chain-head claim, an INSERT,
+the head update and a COMMIT (an fsync on SQLite). Instead, the screenings decided in one pass of
+the event loop are handed to one writer thread as a group, and the thread stores each group,
+with any others that queued while it was committing, in one transaction. Under load the fixed
+cost is shared by the group; a lone request still commits at once. A request waits on its own
 future, so its answer still leaves only after its row is durable.
 """
 
