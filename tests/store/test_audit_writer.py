@@ -1,6 +1,7 @@
 """The audit writer stores each screening before its caller goes on, in groups, chained intact."""
 
 import asyncio
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from service.store import chain, screenings
-from service.store.audit_writer import AuditWriter
+from service.store.audit_writer import AuditWriter, WriterTurn
 from service.store.tables import Screening
 from tests.store.test_screenings import make_request, make_result
 
@@ -120,3 +121,22 @@ def test_a_connection_cut_between_groups_is_replaced_without_failing_a_request(
         )
     asyncio.run(writer.append(second))
     assert stored_ids(db) == {first["id"], second["id"]}
+
+
+def test_writers_of_one_sqlite_file_take_turns(tmp_path):
+    db = sqlalchemy.create_engine(f"sqlite:///{tmp_path}/audit.db")
+    first, second = WriterTurn.for_database(db), WriterTurn.for_database(db)  # two processes
+    entered = threading.Event()
+
+    def write() -> None:
+        with second:
+            entered.set()
+
+    with first:
+        other = threading.Thread(target=write)
+        other.start()
+        assert not entered.wait(0.2)
+    assert entered.wait(2)
+    other.join()
+    first.close()
+    second.close()
