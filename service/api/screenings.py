@@ -32,7 +32,7 @@ from service.api.review_models import ScreeningHistory
 from service.api.status import history
 from service.engine.models import ScreeningRequest
 from service.store import idempotency, reviews, screenings
-from service.store.tables import ScreeningIdempotency
+from service.store.tables import Screening, ScreeningIdempotency
 
 log = logging.getLogger("service.screenings")
 
@@ -105,6 +105,10 @@ def _text_chars(request: ScreeningRequest) -> int:
     return size
 
 
+def _stored_body(row: Screening) -> bytes:
+    return record_from_row(row).model_dump_json().encode()
+
+
 def _created(body: bytes, headers: dict[str, str] | None = None) -> Response:
     return Response(body, status_code=201, media_type="application/json", headers=headers)
 
@@ -128,7 +132,7 @@ def _create_once(
             )
             if new is not None:
                 _decided(new.model_dump(), services)
-                return _created(record_from_row(new).model_dump_json().encode())
+                return _created(_stored_body(new))
         return _replay(session, earlier, request)
 
 
@@ -141,8 +145,7 @@ def _replay(session: Session, earlier: ScreeningIdempotency, request: ScreeningR
         )
     row = screenings.get_screening(session=session, screening_id=earlier.screening_id)
     assert row is not None
-    body = record_from_row(row).model_dump_json().encode()
-    return _created(body, headers={"Idempotent-Replayed": "true"})
+    return _created(_stored_body(row), headers={"Idempotent-Replayed": "true"})
 
 
 def _decided(record: Mapping[str, Any], services: Services) -> None:

@@ -60,22 +60,27 @@ def test_an_expiring_key_stops_working_when_it_expires(client, make_key):
     assert response.json()["message"] == "expired API key"
 
 
+def trusting_keys_for(seconds: float, settings: Settings, engine: Engine) -> TestClient:
+    """A client of an app with SCREENING_KEY_CACHE_SECONDS set to `seconds`."""
+    return TestClient(
+        create_app(settings.model_copy(update={"key_cache_seconds": seconds}), engine=engine)
+    )
+
+
 @pytest.fixture
 def uncached(settings: Settings, engine: Engine) -> Iterator[TestClient]:
-    """A client of an app that reads the key row on every request, as with
-    SCREENING_KEY_CACHE_SECONDS=0, for tests that change key rows behind the app's back."""
-    app = create_app(settings.model_copy(update={"key_cache_seconds": 0}), engine=engine)
-    with TestClient(app) as test_client:
+    """A client of an app that reads the key row on every request, for tests that change key
+    rows behind the app's back."""
+    with trusting_keys_for(0, settings, engine) as test_client:
         yield test_client
 
 
 def test_a_key_revoked_from_the_cli_stops_within_the_key_cache_time(
     settings: Settings, engine: Engine, make_key, session: Session
 ):
-    app = create_app(settings.model_copy(update={"key_cache_seconds": 0.5}), engine=engine)
     row, secret = make_key(Role.auditor, "reader")
     headers = {"X-API-Key": secret}
-    with TestClient(app) as client:
+    with trusting_keys_for(0.5, settings, engine) as client:
         assert client.get("/v1/instruments", headers=headers).status_code == 200
         keys.revoke_api_key(session=session, key_id=row.id)  # what `screening keys revoke` does
         assert client.get("/v1/instruments", headers=headers).status_code == 200
