@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import date
 
 from service.engine import overlays, timeline
+from service.engine.coverage import checked_against, coverage_index, gap_advisories
 from service.engine.evaluate import Context, Screening, evaluate
 from service.engine.explain import explain
 from service.engine.loader import RuleSet
@@ -63,6 +64,7 @@ class Engine:
                 if len(code) >= HS_NEAR_MATCH_DIGITS:
                     prefix = code[:HS_NEAR_MATCH_DIGITS]
                     self.hs_codes.setdefault(prefix, []).append((code, cid))
+        self.coverage = coverage_index(ruleset)
         self.overlays = [(i, c) for i, c in ruleset.categories.values() if c.triggered_by]
         self.informal = [
             (f.instrument, m) for f in ruleset.files.values() for m in f.informal_measures
@@ -80,6 +82,11 @@ class Engine:
         decision = self._decide(state, hits)
         self._add_informal(state, hits)
         self._add_unverified(state)
+        checked = checked_against(
+            self.coverage, request.transaction_type, day, request.origin_country
+        )
+        if decision is Decision.allowed:
+            state.advisories += gap_advisories(checked)
         state.matches.sort(key=lambda m: (-m.decision.severity, -m.score, m.category_id))
         state.near_misses.sort(key=lambda m: (-m.score, m.category_id))
         return ScreeningResult(
@@ -90,7 +97,8 @@ class Engine:
             near_misses=state.near_misses,
             missing_information=list(dict.fromkeys(state.missing)),
             advisories=_unique(state.advisories),
-            explanation=explain(decision, state, self.ruleset.categories),
+            checked_against=[entry.instrument.id for entry in checked],
+            explanation=explain(decision, state, self.ruleset.categories, checked),
         )
 
     def _match_categories(self, state: Screening, hits: dict[Hashable, Hit]) -> None:
@@ -201,6 +209,8 @@ class Engine:
                     f"The description is in the domain of {instrument.number} ({domain.name}) "
                     "but matches none of its items closely enough to decide."
                 )
+                if domain.coverage_gap:
+                    state.advisories.append(_sector_gap(instrument, domain))
             contributions.append(Decision.unknown)
         if not state.matches:
             doubtful = [
@@ -280,6 +290,16 @@ class Engine:
                         instrument_id=instrument.id,
                     )
                 )
+
+
+def _sector_gap(instrument: Instrument, domain: DomainNet) -> Advisory:
+    """The advisory for a deal in a sector where the instrument has items we could not encode."""
+    return Advisory(
+        code="coverage_gap",
+        message=f"{domain.name}: {instrument.number} lists items in this sector that these rules "
+        f"do not encode. Check {instrument.coverage.check}; the engine needs {domain.ask}.",
+        instrument_id=instrument.id,
+    )
 
 
 def _context(request: ScreeningRequest, day: date) -> Context:

@@ -21,6 +21,7 @@ BASE_INSTRUMENT = {
     "issuer": "Test issuer",
     "verified_on": "2026-02-15",
     "summary": "A test instrument.",
+    "coverage": {"encoded": "complete"},
 }
 
 TOY_FILES: dict[str, dict[str, Any]] = {
