@@ -195,8 +195,8 @@ class ScreeningResult(BaseModel):
     near_misses: list[Match] = Field(default_factory=list)
     missing_information: list[str] = Field(default_factory=list)
     advisories: list[Advisory] = Field(default_factory=list)
+    explanation: str
     checked_against: list[str] = Field(
         default_factory=list,
         description="ids of the instruments in force that concern this kind of deal",
     )
-    explanation: str
