@@ -296,8 +296,7 @@ def _sector_gap(instrument: Instrument, domain: DomainNet) -> Advisory:
     """The advisory for a deal in a sector where the instrument has items we could not encode."""
     return Advisory(
         code="coverage_gap",
-        message=f"{domain.name}: {instrument.number} lists items in this sector that these rules "
-        f"do not encode. Check {instrument.coverage.check}; the engine needs {domain.ask}.",
+        message=f"Coverage gap ({domain.name}) in {instrument.number}: {domain.ask}",
         instrument_id=instrument.id,
     )
 

@@ -47,7 +47,8 @@ def explain(
     out += [f"It also matches {_item(m)}, which does not restrict it: {m.reason}" for m in others]
     out += state.notes
     if decision is Decision.unknown and state.missing:
-        out.append("To decide, the engine needs: " + "; ".join(dict.fromkeys(state.missing)) + ".")
+        needs = dict.fromkeys(m.rstrip(". ") for m in state.missing)
+        out.append("To decide, the engine needs: " + "; ".join(needs) + ".")
     for match in state.matches:
         instrument, category = categories[match.category_id]
         if category.confidence.value == "low":
