@@ -109,6 +109,8 @@ class Engine:
             if key[0] != "cat":
                 continue
             score, labels, words = found.get(key[1], (0.0, [], set()))
+            if hit.as_if_spelt_right > hit.score:
+                state.spelt_right[key[1]] = hit.as_if_spelt_right
             strong = hit.best(self.ruleset.match_threshold)
             found[key[1]] = (
                 max(score, hit.score),
@@ -189,10 +191,12 @@ class Engine:
         if not references:
             return
         state.reference_score = max(references)
+        # A typo must not hand the decision to a reference: compare as if it were spelt right.
         outranked = [
             m
             for m in state.matches
-            if m.control is not Control.not_controlled and m.score < state.reference_score
+            if m.control is not Control.not_controlled
+            and max(m.score, state.spelt_right.get(m.category_id, 0.0)) < state.reference_score
         ]
         for match in outranked:
             match.reason += " A closer not-controlled reference outranks it."

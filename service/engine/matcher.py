@@ -43,6 +43,8 @@ class Hit:
 
     score: float = 0.0
     terms: list[tuple[float, CompiledTerm]] = field(default_factory=list)
+    as_if_spelt_right: float = 0.0
+    """The best score with every misspelt word counted as if written correctly."""
 
     def best(self, floor: float) -> list[CompiledTerm]:
         """Terms scoring at least `floor`, best first."""
@@ -164,6 +166,8 @@ class TermIndex:
             hit = hits.setdefault(term.owner, Hit())
             hit.terms.append((score, term))
             hit.score = max(hit.score, score)
+            spelt_right = _score(term, words, text.cjk, dict.fromkeys(fuzzy, 100.0))
+            hit.as_if_spelt_right = max(hit.as_if_spelt_right, spelt_right)
         return hits
 
 

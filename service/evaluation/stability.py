@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from service.engine import Engine
 from service.engine.examples import build_request
 from service.engine.models import Decision, ScreeningRequest
-from service.engine.schema import Control
 from service.evaluation.perturb import variants
 
 
@@ -34,11 +33,9 @@ class StabilityReport:
 
 
 def controlled_examples(engine: Engine) -> list[tuple[str, ScreeningRequest]]:
-    """Every `controlled` example of every category that controls something, as requests."""
+    """Every `controlled` example, as requests: a reference's are its controlled neighbours."""
     found = []
     for instrument, category in engine.ruleset.categories.values():
-        if category.control is Control.not_controlled:
-            continue
         for case in category.examples.controlled:
             found.append((category.id, build_request(instrument, category, case)))
     return found

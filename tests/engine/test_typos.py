@@ -37,3 +37,10 @@ def test_two_edits_in_a_short_word_are_not_a_typo() -> None:
 def test_words_under_five_letters_must_be_exact() -> None:
     index = TermIndex([("lfp", "LFP cathode")])
     assert index.fuzzy_words(normalise("LMP cathode").words) == {}
+
+
+def test_a_typo_in_a_controlled_term_does_not_hand_the_decision_to_a_reference() -> None:
+    index = TermIndex([("push", "recommender system"), ("ref", "game localisation")])
+    hits = index.search(normalise("Game localisation plus recomeender system source code"), 60.0)
+    assert hits["push"].score < hits["ref"].score
+    assert hits["push"].as_if_spelt_right == 100.0
