@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
@@ -30,14 +30,13 @@ from service.api.models import (
 )
 from service.api.review_models import ScreeningHistory
 from service.api.status import history
+from service.engine.calendar import beijing_today, utc_day_start
 from service.engine.models import ScreeningRequest
 from service.store import idempotency, reviews, screenings
 from service.store.tables import Screening, ScreeningIdempotency
 
 log = logging.getLogger("service.screenings")
 
-# Chinese measures take effect on Beijing calendar days; China keeps UTC+8 all year.
-BEIJING = timezone(timedelta(hours=8), "CST")
 # Free text up to this length is screened on the event loop (well under a millisecond); the
 # longest allowed texts can take ~15 ms and go to a thread, so they do not stall other requests.
 INLINE_TEXT_CHARS = 500
@@ -53,11 +52,6 @@ router = APIRouter(
     dependencies=[Depends(authorize)],
     responses=ERROR_RESPONSES,
 )
-
-
-def beijing_today() -> date:
-    """Today's date in Beijing, the default `as_of` of a screening."""
-    return datetime.now(BEIJING).date()
 
 
 @router.post(
@@ -203,8 +197,8 @@ def list_screenings(
         decision=query.decision,
         reference=query.reference,
         transaction_type=query.transaction_type,
-        created_from=_day_start(query.created_from),
-        created_before=_day_start(query.created_to, days=1),
+        created_from=utc_day_start(day) if (day := query.created_from) else None,
+        created_before=utc_day_start(day, days=1) if (day := query.created_to) else None,
         api_key_id=caller.owner,
         limit=limit,
         offset=query.offset,
@@ -212,10 +206,3 @@ def list_screenings(
     outcomes = reviews.latest_outcomes(session=session, screening_ids=[row.id for row in rows])
     items = [summary_from_row(row, outcomes.get(row.id)) for row in rows]
     return ScreeningPage(items=items, total=total, limit=limit, offset=query.offset)
-
-
-def _day_start(day: date | None, days: int = 0) -> datetime | None:
-    """Midnight UTC at the start of `day` (plus `days`), or None."""
-    if day is None:
-        return None
-    return datetime.combine(day + timedelta(days=days), time.min, tzinfo=UTC)

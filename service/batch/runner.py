@@ -4,7 +4,6 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from threading import Event
 
@@ -14,21 +13,14 @@ from sqlmodel import Session
 from service.batch import reading
 from service.config import Settings
 from service.engine import Engine
+from service.engine.calendar import beijing_today
 from service.engine.models import ScreeningResult
 from service.store import batches
 from service.store.tables import BatchJob
 
 log = logging.getLogger("service.batch")
 
-# Chinese measures take effect on Beijing calendar days; China keeps UTC+8 all year.
-BEIJING = timezone(timedelta(hours=8), "CST")
-
 Progress = Callable[[int, int], None]
-
-
-def beijing_today() -> date:
-    """Today's date in Beijing, the default `as_of` of a screening."""
-    return datetime.now(BEIJING).date()
 
 
 def create_job(

@@ -3,7 +3,7 @@
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from threading import Event
 
 import sqlalchemy
@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from service.engine import Engine
+from service.engine.calendar import utc_day_start
 from service.engine.models import ScreeningRequest, ScreeningResult
 from service.store import batches, rescreens, reviews
 from service.store.tables import RescreenChange, RescreenJob, Screening, utcnow
@@ -128,4 +129,4 @@ def _flag_if_disposed(session: Session, change: RescreenChange, job: RescreenJob
 
 def _start(day: date | None) -> datetime | None:
     """Midnight UTC at the start of `day`, or None."""
-    return datetime.combine(day, time.min, tzinfo=UTC) if day else None
+    return utc_day_start(day) if day else None

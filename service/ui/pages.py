@@ -7,8 +7,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from service.api.deps import EngineDep, SessionDep
 from service.api.permissions import Permission
-from service.api.screenings import beijing_today
 from service.api.status import history
+from service.engine.calendar import beijing_today
 from service.engine.schema import TransactionType
 from service.store import keys, reviews, screenings
 from service.ui import forms
