@@ -45,6 +45,7 @@ from service.rescreen.worker import RescreenWorker
 from service.store.audit_writer import AuditWriter
 from service.store.database import create_db_engine
 from service.ui import routes as ui_routes
+from service.workflows.screening import Recorder
 
 log = logging.getLogger("service.app")
 
@@ -87,7 +88,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             pool_timeout=settings.db_pool_timeout,
         )
         worker = JobWorker(
-            db=db, rules=rules, settings=settings, on_rows=app_metrics.batch_rows.inc
+            db=db,
+            rules=rules,
+            settings=settings,
+            on_rows=app_metrics.batch_rows.inc,
+            on_decision=app_metrics.count_decision,
         )
         worker.start()
         rescreener = RescreenWorker(db=db, rules=rules)
@@ -111,6 +116,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             metrics=app_metrics,
             audit=audit,
             key_cache=KeyCache(settings.key_cache_seconds),
+            recorder=Recorder(db=db, audit=audit, count=app_metrics.count_decision),
             limiter=limiter,
         )
         log.info(

@@ -25,6 +25,7 @@ from service.rescreen.worker import RescreenWorker
 from service.store import keys
 from service.store.audit_writer import AuditWriter
 from service.store.tables import ApiKey
+from service.workflows.screening import Recorder
 
 log = logging.getLogger("service.api")
 
@@ -41,6 +42,7 @@ class Services:
     metrics: Metrics
     audit: AuditWriter
     key_cache: KeyCache
+    recorder: Recorder
     limiter: RateLimiter | None = None
 
 

@@ -32,7 +32,7 @@ class Metrics:
         )
         self.decisions = Counter(
             "screening_decisions_total",
-            "screenings decided through POST /v1/screenings, by decision",
+            "screenings decided and stored (API, UI and batch rows; not replays), by decision",
             ["decision"],
             registry=self.registry,
         )
@@ -58,6 +58,10 @@ class Metrics:
         """Record the rule set in use, replacing any earlier one."""
         self.ruleset.clear()
         self.ruleset.labels(version=ref.version, digest=ref.digest).set(1)
+
+    def count_decision(self, decision: str) -> None:
+        """Count one decided and stored screening."""
+        self.decisions.labels(decision).inc()
 
     def render(self) -> bytes:
         """Everything in the Prometheus text format."""

@@ -13,10 +13,11 @@ from sqlmodel import Session
 from service.batch import reading
 from service.config import Settings
 from service.engine import Engine
-from service.engine.calendar import beijing_today
 from service.engine.models import ScreeningResult
 from service.store import batches
+from service.store.batches import ScreenedRow
 from service.store.tables import BatchJob
+from service.workflows.screening import CountDecision, decide, record_rows
 
 log = logging.getLogger("service.batch")
 
@@ -60,8 +61,12 @@ def run_job(
     job_id: str,
     stop: Event | None = None,
     progress: Progress | None = None,
+    count: CountDecision | None = None,
 ) -> BatchJob:
-    """Screen the rows not yet stored, a chunk per transaction; stop early when `stop` is set."""
+    """Screen the rows not yet stored, a chunk per transaction; stop early when `stop` is set.
+
+    `count` hears the decision of every row stored (the service's decisions metric).
+    """
     with Session(db) as session:
         job = batches.get_job(session=session, job_id=job_id)
         assert job is not None, job_id
@@ -69,7 +74,7 @@ def run_job(
             return job
         done = batches.last_row_number(session=session, job_id=job_id)
     log.info("batch.started", extra={"job_id": job_id, "from_row": done + 1})
-    chunk: list = []
+    chunk: list[ScreenedRow] = []
     for number, cells in reading.iter_rows(Path(job.input_path), job.encoding):
         if number <= done:
             continue
@@ -79,13 +84,13 @@ def run_job(
         stopping = stop is not None and stop.is_set()
         if len(chunk) >= settings.batch_chunk_size or stopping:
             # On shutdown the rows in hand are committed at once (a checkpoint), not at chunk end.
-            _commit(db, job, chunk, progress)
+            _commit(db, job, chunk, progress, count)
             chunk = []
             if stopping:
                 log.info("batch.paused", extra={"job_id": job_id, "at_row": number})
                 return job
     if chunk:
-        _commit(db, job, chunk, progress)
+        _commit(db, job, chunk, progress, count)
     with Session(db) as session:
         batches.finish_job(session=session, job_id=job_id)
         finished = batches.get_job(session=session, job_id=job_id)
@@ -94,24 +99,30 @@ def run_job(
     return finished
 
 
-def _commit(db: sqlalchemy.Engine, job: BatchJob, chunk: list, progress: Progress | None) -> None:
-    with Session(db) as session:
-        batches.add_chunk(session=session, job_id=job.id, rows=chunk, api_key_id=job.api_key_id)
+def _commit(
+    db: sqlalchemy.Engine,
+    job: BatchJob,
+    chunk: list[ScreenedRow],
+    progress: Progress | None,
+    count: CountDecision | None,
+) -> None:
+    record_rows(db, job_id=job.id, rows=chunk, api_key_id=job.api_key_id, count=count)
     if progress is not None:
-        progress(chunk[-1][0], job.total_rows)
+        progress(chunk[-1].number, job.total_rows)
 
 
-def screen_row(engine: Engine, header: list[str], number: int, cells: list[str]) -> tuple:
-    """(number, cells, request, result, outcome); request and result are None for a bad row."""
+def screen_row(engine: Engine, header: list[str], number: int, cells: list[str]) -> ScreenedRow:
+    """One CSV row screened; its request and result are None when it cannot be read."""
     try:
         request = reading.to_request(header, cells)
-        result = engine.screen(request, today=beijing_today())
+        result = decide(engine, request)
     except ValueError as exc:
-        return number, cells, None, None, {"error": str(exc)}
+        return ScreenedRow(number, cells, None, None, {"error": str(exc)})
     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
         log.exception("batch.row_failed", extra={"row": number})
-        return number, cells, None, None, {"error": f"internal error: {type(exc).__name__}"}
-    return number, cells, request, result, outcome(result)
+        error = {"error": f"internal error: {type(exc).__name__}"}
+        return ScreenedRow(number, cells, None, None, error)
+    return ScreenedRow(number, cells, request, result, outcome(result))
 
 
 def outcome(result: ScreeningResult) -> dict:

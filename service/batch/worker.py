@@ -28,9 +28,10 @@ class JobWorker:
         rules: LiveRules,
         settings: Settings,
         on_rows: Callable[[int], None] | None = None,
+        on_decision: Callable[[str], object] | None = None,
     ) -> None:
         self.db, self.rules, self.settings = db, rules, settings
-        self.on_rows = on_rows
+        self.on_rows, self.on_decision = on_rows, on_decision
         self.jobs: queue.Queue[str | None] = queue.Queue()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="batch-worker", daemon=True)
@@ -89,6 +90,7 @@ class JobWorker:
                     job_id=job_id,
                     stop=self.stopping,
                     progress=self._counter(job_id),
+                    count=self.on_decision,
                 )
             except IntegrityError:
                 log.warning("batch.taken_over", extra={"job_id": job_id})

@@ -1,6 +1,7 @@
 """Batch jobs and their rows: create a job, commit a chunk of rows with its progress, read back."""
 
 from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, func, select
@@ -12,6 +13,16 @@ from service.store.tables import ApiKey, BatchJob, BatchRow, Role, utcnow
 
 LOCAL_KEY_ID = "local-cli"
 UNFINISHED = ("queued", "running")
+
+
+class ScreenedRow(NamedTuple):
+    """One CSV row as screened: request and result are None when the row could not be read."""
+
+    number: int
+    cells: list[str]
+    request: ScreeningRequest | None
+    result: ScreeningResult | None
+    outcome: dict[str, Any]
 
 
 def add_job(*, session: Session, job: BatchJob) -> BatchJob:
@@ -59,10 +70,13 @@ def add_chunk(
     *,
     session: Session,
     job_id: str,
-    rows: list[tuple[int, list[str], ScreeningRequest | None, ScreeningResult | None, dict]],
+    rows: list[ScreenedRow],
     api_key_id: str,
-) -> None:
-    """Store a chunk's chained audit records, rows and the job's progress in one transaction."""
+) -> list[dict[str, Any]]:
+    """Store a chunk's chained audit records, rows and the job's progress in one transaction.
+
+    Returns the audit records stored (one per row that could be screened).
+    """
     counts: dict[str, int] = {}
     audit, stored = [], []
     for number, cells, request, result, outcome in rows:
@@ -101,6 +115,7 @@ def add_chunk(
         )
     )
     session.commit()
+    return audit
 
 
 def finish_job(*, session: Session, job_id: str, status: str = "done") -> None:

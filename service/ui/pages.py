@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from service.api.deps import EngineDep, SessionDep
+from service.api.deps import EngineDep, SessionDep, services_of
 from service.api.permissions import Permission
 from service.api.status import history
 from service.engine.calendar import beijing_today
@@ -14,6 +14,7 @@ from service.store import keys, reviews, screenings
 from service.ui import forms
 from service.ui import session as ui_session
 from service.ui.deps import CsrfChecked, SignedIn, may, need, owns, render, ui_secret
+from service.workflows.screening import decide_and_record
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 
@@ -69,10 +70,8 @@ def screen_form(request: Request, user: SignedIn) -> Response:
 
 
 @router.post("/screenings", dependencies=[CsrfChecked])
-async def screen(
-    request: Request, user: SignedIn, engine: EngineDep, session: SessionDep
-) -> Response:
-    """Screen the deal in the form, store it like the API does, show the result."""
+async def screen(request: Request, user: SignedIn, engine: EngineDep) -> Response:
+    """Screen the deal in the form, store it by the API's path, show the result."""
     need(user[0], Permission.screenings_create)
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
@@ -87,11 +86,13 @@ async def screen(
             form=form,
             errors=forms.errors_of(exc),
         )
-    result = engine.screen(request_model, today=beijing_today())
-    row = screenings.add_screening(
-        session=session, request=request_model, result=result, api_key_id=user[0].id
+    recorded = await decide_and_record(
+        request_model,
+        engine=engine,
+        recorder=services_of(request).recorder,
+        api_key_id=user[0].id,
     )
-    return RedirectResponse(f"/ui/screenings/{row.id}", status_code=303)
+    return RedirectResponse(f"/ui/screenings/{recorded.record['id']}", status_code=303)
 
 
 @router.get("/screenings/{screening_id}")
