@@ -6,12 +6,12 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlmodel import Session
 
-from service.api.batches import save_upload
 from service.api.deps import ServicesDep, SessionDep, WorkerDep
 from service.api.permissions import Permission
 from service.batch import reading, runner, writing
 from service.store import batches
 from service.ui.deps import CsrfChecked, SignedIn, need, owns, render
+from service.workflows.batches import save_upload
 
 router = APIRouter(prefix="/ui/batches", include_in_schema=False)
 
@@ -32,7 +32,7 @@ def upload(
     owner = need(user[0], Permission.batches_create)
     job_id = str(uuid.uuid4())
     try:
-        path = save_upload(file, services.settings, job_id)
+        path = save_upload(file.file, services.settings, job_id)
         job = runner.create_job(
             db=services.db,
             path=path,

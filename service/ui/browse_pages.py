@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from service.api.deps import EngineDep, SessionDep
 from service.api.permissions import Permission
 from service.api.review_models import ReviewFilter
-from service.api.reviews import waiting
+from service.api.status import queue_items
 from service.engine.schema import TransactionType
 from service.ui.deps import SignedIn, need, render
 
@@ -24,7 +24,7 @@ def review_queue(request: Request, user: SignedIn, session: SessionDep) -> Respo
         errors: list[str] = []
     except ValidationError as exc:
         query, errors = ReviewFilter(), [str(e["msg"]) for e in exc.errors()]
-    items = waiting(session, query)
+    items = queue_items(session, query)
     return render(
         request,
         "reviews.html",
