@@ -16,7 +16,7 @@ from service.engine import Engine
 from service.engine.models import ScreeningResult
 from service.store import batches
 from service.store.batches import ScreenedRow
-from service.store.tables import BatchJob
+from service.store.tables import BatchJob, JobStatus
 from service.workflows.screening import CountDecision, decide, record_rows
 
 log = logging.getLogger("service.batch")
@@ -39,7 +39,7 @@ def create_job(
     with Session(db) as session:
         job = BatchJob(
             id=job_id or str(uuid.uuid4()),
-            status="queued",
+            status=JobStatus.queued,
             filename=filename,
             input_path=str(path.resolve()),
             encoding=encoding,
@@ -70,7 +70,7 @@ def run_job(
     with Session(db) as session:
         job = batches.get_job(session=session, job_id=job_id)
         assert job is not None, job_id
-        if job.status == "done":
+        if job.status == JobStatus.done:
             return job
         done = batches.last_row_number(session=session, job_id=job_id)
     log.info("batch.started", extra={"job_id": job_id, "from_row": done + 1})

@@ -13,6 +13,7 @@ from service.batch import runner
 from service.config import Settings
 from service.live_rules import LiveRules
 from service.store import batches
+from service.store.tables import JobStatus
 
 log = logging.getLogger("service.batch")
 RETRY_SECONDS = 2.0
@@ -106,6 +107,6 @@ class JobWorker:
     def _mark_failed(self, job_id: str) -> None:
         try:
             with Session(self.db) as session:
-                batches.finish_job(session=session, job_id=job_id, status="failed")
+                batches.finish_job(session=session, job_id=job_id, status=JobStatus.failed)
         except SQLAlchemyError:
             log.exception("batch.mark_failed_failed", extra={"job_id": job_id})

@@ -14,7 +14,7 @@ from service.engine import Engine
 from service.engine.calendar import utc_day_start
 from service.engine.models import ScreeningRequest, ScreeningResult
 from service.store import batches, rescreens, reviews
-from service.store.tables import RescreenChange, RescreenJob, Screening, utcnow
+from service.store.tables import JobStatus, RescreenChange, RescreenJob, Screening, utcnow
 
 log = logging.getLogger("service.rescreen")
 
@@ -34,7 +34,7 @@ def create_job(
     with Session(db) as session:
         job = RescreenJob(
             id=str(uuid.uuid4()),
-            status="queued",
+            status=JobStatus.queued,
             since=since,
             as_of=as_of,
             ruleset_version=engine.ruleset.version,
@@ -59,7 +59,7 @@ def run_job(
     with Session(db) as session:
         job = rescreens.get_job(session=session, job_id=job_id)
         assert job is not None, job_id
-        if job.status in ("done", "failed"):
+        if job.status in (JobStatus.done, JobStatus.failed):
             return job
         since = _start(job.since)
         pages = rescreens.iter_scope(

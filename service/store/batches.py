@@ -9,10 +9,17 @@ from sqlmodel import Session, col, func, select
 from service.engine.models import ScreeningRequest, ScreeningResult
 from service.store import chain
 from service.store.screenings import screening_record
-from service.store.tables import ApiKey, BatchJob, BatchRow, Role, utcnow
+from service.store.tables import (
+    UNFINISHED_JOBS,
+    ApiKey,
+    BatchJob,
+    BatchRow,
+    JobStatus,
+    Role,
+    utcnow,
+)
 
 LOCAL_KEY_ID = "local-cli"
-UNFINISHED = ("queued", "running")
 
 
 class ScreenedRow(NamedTuple):
@@ -56,7 +63,7 @@ def list_jobs(
 
 def unfinished_job_ids(*, session: Session) -> list[str]:
     """Jobs queued or interrupted mid-run, oldest first."""
-    query = select(BatchJob.id).where(col(BatchJob.status).in_(UNFINISHED))
+    query = select(BatchJob.id).where(col(BatchJob.status).in_(UNFINISHED_JOBS))
     return list(session.exec(query.order_by(col(BatchJob.created_at))).all())
 
 
@@ -111,14 +118,14 @@ def add_chunk(
             rows_done=job.rows_done + len(rows),
             error_rows=job.error_rows + errors,
             counts=merged,
-            status="running",
+            status=JobStatus.running,
         )
     )
     session.commit()
     return audit
 
 
-def finish_job(*, session: Session, job_id: str, status: str = "done") -> None:
+def finish_job(*, session: Session, job_id: str, status: JobStatus = JobStatus.done) -> None:
     """Mark the job finished (done or failed)."""
     session.execute(
         update(BatchJob)
