@@ -152,7 +152,7 @@ def _write_results(
     db: sqlalchemy.Engine, job_id: str, columns: list[str], output: Path, fmt: OutputFormat
 ) -> None:
     with Session(db) as session, output.open("w", encoding="utf-8", newline="") as handle:
-        rows = batches.iter_rows(session=session, job_id=job_id)
+        rows = batches.iter_stored_rows(session=session, job_id=job_id)
         lines = writing.csv_lines if fmt is OutputFormat.csv else writing.json_lines
         handle.writelines(lines(columns, rows))
 

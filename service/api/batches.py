@@ -163,7 +163,7 @@ def _job(session: Session, job_id: str, caller: Caller) -> BatchJob:
 
 def _stream(db: sqlalchemy.Engine, job_id: str, render) -> Iterator[str]:  # noqa: ANN001
     with Session(db) as session:
-        yield from render(batches.iter_rows(session=session, job_id=job_id))
+        yield from render(batches.iter_stored_rows(session=session, job_id=job_id))
 
 
 def _json_array(columns: list[str], rows) -> Iterator[str]:  # noqa: ANN001

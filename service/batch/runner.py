@@ -35,17 +35,17 @@ def create_job(
     job_id: str | None = None,
 ) -> BatchJob:
     """Check the file (raising before any work) and store a queued job for it."""
-    encoding, header, unknown, total = reading.inspect_file(path, max_rows=settings.batch_max_rows)
+    checked = reading.inspect_file(path, max_rows=settings.batch_max_rows)
     with Session(db) as session:
         job = BatchJob(
             id=job_id or str(uuid.uuid4()),
             status=JobStatus.queued,
             filename=filename,
             input_path=str(path.resolve()),
-            encoding=encoding,
-            columns=header,
-            unknown_columns=unknown,
-            total_rows=total,
+            encoding=checked.encoding,
+            columns=checked.header,
+            unknown_columns=checked.unknown_columns,
+            total_rows=checked.total_rows,
             counts={},
             idempotency_key=idempotency_key,
             api_key_id=api_key_id or batches.local_key_id(session=session),
@@ -75,7 +75,7 @@ def run_job(
         done = batches.last_row_number(session=session, job_id=job_id)
     log.info("batch.started", extra={"job_id": job_id, "from_row": done + 1})
     chunk: list[ScreenedRow] = []
-    for number, cells in reading.iter_rows(Path(job.input_path), job.encoding):
+    for number, cells in reading.iter_csv_rows(Path(job.input_path), job.encoding):
         if number <= done:
             continue
         chunk.append(screen_row(engine, job.columns, number, cells))

@@ -135,7 +135,7 @@ def finish_job(*, session: Session, job_id: str, status: JobStatus = JobStatus.d
     session.commit()
 
 
-def iter_rows(*, session: Session, job_id: str, page: int = 1000) -> Iterator[BatchRow]:
+def iter_stored_rows(*, session: Session, job_id: str, page: int = 1000) -> Iterator[BatchRow]:
     """The job's stored rows in row order, read a page at a time."""
     after = 0
     while True:

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 @router.get("/reviews")
 def review_queue(request: Request, user: SignedIn, session: SessionDep) -> Response:
     """Screenings waiting for an officer, oldest first, with the API's filters."""
-    need(user[0], Permission.reviews_read)
+    need(user.key, Permission.reviews_read)
     params = {k: v for k, v in request.query_params.items() if v}
     try:
         query = ReviewFilter.model_validate(params)

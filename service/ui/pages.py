@@ -72,7 +72,7 @@ def screen_form(request: Request, user: SignedIn) -> Response:
 @router.post("/screenings", dependencies=[CsrfChecked])
 async def screen(request: Request, user: SignedIn, engine: EngineDep) -> Response:
     """Screen the deal in the form, store it by the API's path, show the result."""
-    need(user[0], Permission.screenings_create)
+    need(user.key, Permission.screenings_create)
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
         request_model = forms.screening_request(form)
@@ -90,7 +90,7 @@ async def screen(request: Request, user: SignedIn, engine: EngineDep) -> Respons
         request_model,
         engine=engine,
         recorder=services_of(request).recorder,
-        api_key_id=user[0].id,
+        api_key_id=user.key.id,
     )
     return RedirectResponse(f"/ui/screenings/{recorded.record['id']}", status_code=303)
 
@@ -100,7 +100,7 @@ def screening_page(
     request: Request, screening_id: str, user: SignedIn, session: SessionDep, on: str | None = None
 ) -> Response:
     """A screening's result with citations and its full history."""
-    owner = need(user[0], Permission.screenings_read)
+    owner = need(user.key, Permission.screenings_read)
     row = screenings.get_screening(session=session, screening_id=screening_id)
     if row is None or not owns(owner, row.api_key_id):
         return render(request, "error.html", user, status=404, message="no such screening")
@@ -110,7 +110,7 @@ def screening_page(
         "screening.html",
         user,
         record=record,
-        may_dispose=may(user[0], Permission.dispositions_create),
+        may_dispose=may(user.key, Permission.dispositions_create),
         errors=[],
         form={},
     )
@@ -121,7 +121,7 @@ async def dispose(
     request: Request, screening_id: str, user: SignedIn, session: SessionDep
 ) -> Response:
     """Record the disposition in the form; back to the screening's history."""
-    need(user[0], Permission.dispositions_create)
+    need(user.key, Permission.dispositions_create)
     row = screenings.get_screening(session=session, screening_id=screening_id)
     if row is None:
         return render(request, "error.html", user, status=404, message="no such screening")
@@ -147,7 +147,7 @@ async def dispose(
         reason=body.reason,
         attachments=body.attachments,
         licence=body.licence.model_dump(mode="json") if body.licence else None,
-        api_key_id=user[0].id,
-        api_key_name=user[0].name,
+        api_key_id=user.key.id,
+        api_key_name=user.key.name,
     )
     return RedirectResponse(f"/ui/screenings/{screening_id}", status_code=303)
