@@ -9,7 +9,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import Scope
 
-from service.api import (
+from service.api.errors import EXCEPTION_HANDLERS
+from service.api.middleware.body_limit import BodyLimitMiddleware
+from service.api.middleware.metrics import MetricsMiddleware
+from service.api.middleware.request_context import RequestContextMiddleware
+from service.api.middleware.security_headers import SecurityHeadersMiddleware
+from service.api.routes import (
     admin,
     batches,
     categories,
@@ -24,12 +29,7 @@ from service.api import (
     rulesets,
     screenings,
 )
-from service.api import keys as keys_api
-from service.api.body_limit import BodyLimitMiddleware
-from service.api.errors import EXCEPTION_HANDLERS
-from service.api.metrics import MetricsMiddleware
-from service.api.request_context import RequestContextMiddleware
-from service.api.security_headers import SecurityHeadersMiddleware
+from service.api.routes import keys as keys_api
 from service.config import Settings
 from service.engine import Engine
 from service.runtime import services as runtime

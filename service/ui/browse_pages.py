@@ -6,8 +6,8 @@ from pydantic import ValidationError
 
 from service.api.deps import EngineDep, SessionDep
 from service.api.permissions import Permission
-from service.api.review_models import ReviewFilter
-from service.api.status import queue_items
+from service.api.schemas.reviews import ReviewFilter
+from service.api.schemas.status import queue_items
 from service.engine.schema import TransactionType
 from service.ui.deps import SignedIn, need, render
 

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from service.api.deps import EngineDep, SessionDep, services_of
 from service.api.permissions import Permission
-from service.api.status import history
+from service.api.schemas.status import history
 from service.engine.calendar import beijing_today
 from service.engine.schema import TransactionType
 from service.store import keys, reviews, screenings

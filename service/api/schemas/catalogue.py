@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from service.api.models import Page, PageQuery
+from service.api.schemas.screenings import Page, PageQuery
 from service.engine import timeline
 from service.engine.evaluate import citation
 from service.engine.loader import RuleSet

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Query
 
 from service.api.deps import SessionDep, SettingsDep, authorize
 from service.api.errors import ERROR_RESPONSES, ErrorBody
-from service.api.review_models import ReviewFilter, ReviewPage
-from service.api.status import queue_items
+from service.api.schemas.reviews import ReviewFilter, ReviewPage
+from service.api.schemas.status import queue_items
 
 router = APIRouter(
     prefix="/v1/reviews",

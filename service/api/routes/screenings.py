@@ -15,8 +15,9 @@ from service.api.deps import (
     services_of,
 )
 from service.api.errors import BAD_JSON_BODY, ERROR_RESPONSES, ErrorBody, NotFound
-from service.api.examples import SCREENING_EXAMPLES
-from service.api.models import (
+from service.api.schemas.examples import SCREENING_EXAMPLES
+from service.api.schemas.reviews import ScreeningHistory
+from service.api.schemas.screenings import (
     ScreeningFilter,
     ScreeningPage,
     ScreeningRecord,
@@ -24,8 +25,7 @@ from service.api.models import (
     record_json,
     summary_from_row,
 )
-from service.api.review_models import ScreeningHistory
-from service.api.status import history
+from service.api.schemas.status import history
 from service.engine.calendar import beijing_today, utc_day_start
 from service.engine.models import ScreeningRequest
 from service.store import reviews, screenings

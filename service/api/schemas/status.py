@@ -4,8 +4,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from service.api.models import audit_from_row, summary_from_row
-from service.api.review_models import (
+from service.api.schemas.reviews import (
     DispositionRecord,
     Licence,
     Officer,
@@ -16,6 +15,7 @@ from service.api.review_models import (
     ScreeningHistory,
     ScreeningStatus,
 )
+from service.api.schemas.screenings import audit_from_row, summary_from_row
 from service.engine.models import Decision, RulesetRef
 from service.store import reviews
 from service.store.tables import Disposition, ReviewFlag, Screening, as_utc

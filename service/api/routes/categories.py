@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from service.api import catalogue
-from service.api.catalogue import CategoryDetail, CategoryFilter, CategoryPage
 from service.api.deps import EngineDep, SettingsDep, authorize
 from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound
+from service.api.schemas import catalogue
+from service.api.schemas.catalogue import CategoryDetail, CategoryFilter, CategoryPage
 from service.workflows.catalogue import find_categories
 
 router = APIRouter(

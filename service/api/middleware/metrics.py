@@ -1,9 +1,7 @@
-"""Prometheus over HTTP: the middleware that times requests, and GET /metrics."""
+"""Counts and times every HTTP request by its route template."""
 
 import time
 
-from fastapi import APIRouter, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.runtime.metrics import Metrics
@@ -35,17 +33,3 @@ class MetricsMiddleware:
             method = scope["method"]
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.latency.labels(method, route).observe(time.perf_counter() - start)
-
-
-router = APIRouter(tags=["health"])
-
-
-@router.get(
-    "/metrics",
-    operation_id="metrics",
-    response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text"}},
-)
-def metrics(request: Request) -> Response:
-    """Prometheus metrics: requests and latency per route, decisions, rule set, batch rows."""
-    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -11,7 +11,6 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from service.api.batch_models import BatchList, BatchStatus, status_from_job
 from service.api.deps import (
     Authorized,
     Caller,
@@ -23,7 +22,8 @@ from service.api.deps import (
     caller_owns,
 )
 from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound, NotReady
-from service.api.models import PageQuery
+from service.api.schemas.batches import BatchList, BatchStatus, status_from_job
+from service.api.schemas.screenings import PageQuery
 from service.batch import runner, writing
 from service.store import batches
 from service.store.tables import BatchJob
