@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """Start the runtime's components for the app's life; stop them in reverse order."""
         running = runtime.start(settings, app_metrics, engine)
         app.state.services = running.services
         try:

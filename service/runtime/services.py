@@ -134,6 +134,7 @@ def _ruleset_recording(up: Startup) -> None:
     """Record the rule set in use now and after every reload (which may queue a re-screen)."""
 
     def loaded(engine: Engine) -> None:
+        """Publish and record a rule set just put in service."""
         up.metrics.set_ruleset(engine.ref)
         record_ruleset(db=up.db, engine=engine, settings=up.settings, worker=up.rescreener)
 

@@ -80,10 +80,7 @@ def add_chunk(
     rows: list[ScreenedRow],
     api_key_id: str,
 ) -> list[dict[str, Any]]:
-    """Store a chunk's chained audit records, rows and the job's progress in one transaction.
-
-    Returns the audit records stored (one per row that could be screened).
-    """
+    """Store a chunk's audit records, rows and progress in one transaction; return the records."""
     counts: dict[str, int] = {}
     audit, stored = [], []
     for number, cells, request, result, outcome in rows:
