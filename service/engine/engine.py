@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import date
 
 from service.engine import overlays, timeline
+from service.engine.calendar import beijing_today
 from service.engine.coverage import checked_against, coverage_index, gap_advisories
 from service.engine.evaluate import Context, Screening, evaluate
 from service.engine.explain import explain
@@ -72,7 +73,7 @@ class Engine:
 
     def screen(self, request: ScreeningRequest, today: date | None = None) -> ScreeningResult:
         """Decide one request: the most severe contribution of every category that applies."""
-        day = request.as_of or today or date.today()
+        day = request.as_of or today or beijing_today()
         ctx = _context(request, day)
         hits = self.index.search(normalise(_match_text(request)), self.floor)
         state = Screening(ctx)

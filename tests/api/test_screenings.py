@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from service.api.examples import SCREENING_EXAMPLES
+from service.api.schemas.examples import SCREENING_EXAMPLES
 from service.engine import Engine, ScreeningRequest
 from service.store import screenings
 from service.store.tables import ApiKey, Role

@@ -1,11 +1,7 @@
-"""Prometheus metrics: one registry per app, the middleware that times requests, GET /metrics."""
+"""Prometheus metrics: the service's counters and gauges, one registry per app."""
 
-import time
-
-from fastapi import APIRouter, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.engine.models import RulesetRef
 
@@ -32,7 +28,7 @@ class Metrics:
         )
         self.decisions = Counter(
             "screening_decisions_total",
-            "screenings decided through POST /v1/screenings, by decision",
+            "screenings decided and stored (API, UI and batch rows; not replays), by decision",
             ["decision"],
             registry=self.registry,
         )
@@ -59,48 +55,10 @@ class Metrics:
         self.ruleset.clear()
         self.ruleset.labels(version=ref.version, digest=ref.digest).set(1)
 
+    def count_decision(self, decision: str) -> None:
+        """Count one decided and stored screening."""
+        self.decisions.labels(decision).inc()
+
     def render(self) -> bytes:
         """Everything in the Prometheus text format."""
         return generate_latest(self.registry)
-
-
-class MetricsMiddleware:
-    """Counts and times every HTTP request by its route template, never by its raw path."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app, self.metrics = app, metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Time the request and record it once the app has answered."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        start, status = time.perf_counter(), 500
-
-        async def send_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            method = scope["method"]
-            self.metrics.requests.labels(method, route, str(status)).inc()
-            self.metrics.latency.labels(method, route).observe(time.perf_counter() - start)
-
-
-router = APIRouter(tags=["health"])
-
-
-@router.get(
-    "/metrics",
-    operation_id="metrics",
-    response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text"}},
-)
-def metrics(request: Request) -> Response:
-    """Prometheus metrics: requests and latency per route, decisions, rule set, batch rows."""
-    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

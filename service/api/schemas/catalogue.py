@@ -4,12 +4,11 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from service.api.models import Page, PageQuery
+from service.api.schemas.screenings import Page, PageQuery
 from service.engine import timeline
 from service.engine.evaluate import citation
 from service.engine.loader import RuleSet
 from service.engine.models import Citation
-from service.engine.normalise import fold
 from service.engine.parameters import PARAMETERS
 from service.engine.schema import (
     Category,
@@ -138,33 +137,6 @@ def instruments(ruleset: RuleSet) -> list[InstrumentOut]:
         InstrumentOut(**instrument.model_dump(include=fields), category_count=counts.get(iid, 0))
         for iid, instrument in sorted(ruleset.instruments.items())
     ]
-
-
-def find_categories(ruleset: RuleSet, query: CategoryFilter) -> list[CategorySummary]:
-    """The categories passing every filter, ordered by instrument and id."""
-    words = fold(query.q).split() if query.q else []
-    found = []
-    for instrument, category in ruleset.categories.values():
-        if query.instrument and instrument.id != query.instrument:
-            continue
-        if query.control and category.control is not query.control:
-            continue
-        if query.transaction_type and query.transaction_type not in category.applies_to:
-            continue
-        if words and not _contains_all(_haystack(category), words):
-            continue
-        found.append(summarise(instrument, category))
-    return sorted(found, key=lambda c: (c.instrument_id, c.id))
-
-
-def _contains_all(text: str, words: list[str]) -> bool:
-    return all(word in text for word in words)
-
-
-def _haystack(category: Category) -> str:
-    fields = [category.id, category.item_number or "", category.title, category.title_zh or ""]
-    fields += [category.summary, *category.terms, *category.terms_zh, *category.hs_codes]
-    return fold(" | ".join(fields))
 
 
 def summarise(instrument: Instrument, category: Category) -> CategorySummary:

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from service.api.models import Page, PageQuery, ScreeningAudit, ScreeningSummary
+from service.api.schemas.screenings import Page, PageQuery, ScreeningAudit, ScreeningSummary
 from service.engine.models import CountryCode, Decision, RulesetRef
 from service.engine.schema import TransactionType
 

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter, Depends
 
-from service.api import catalogue
-from service.api.catalogue import ParameterOut
 from service.api.deps import EngineDep, authorize
 from service.api.errors import ERROR_RESPONSES
+from service.api.schemas import catalogue
+from service.api.schemas.catalogue import ParameterOut
 
 router = APIRouter(
     prefix="/v1/parameters",

@@ -16,8 +16,8 @@ from service.cli import app
 from service.store import chain
 from service.store.tables import BatchRow, Role, Screening
 from tests.data import make_gb18030_fixture
-from tests.rules_edit import GAAS, ban_gallium_arsenide, break_gallium_arsenide, copy_rules
-from tests.serving import serving
+from tests.runtime.rules_edit import GAAS, ban_gallium_arsenide, break_gallium_arsenide, copy_rules
+from tests.runtime.serving import serving
 
 
 def wait_for(check, timeout: float = 20) -> None:

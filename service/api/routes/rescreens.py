@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, Response
 
 from service.api.deps import Authorized, EngineDep, ServicesDep, SessionDep, authorize
 from service.api.errors import BAD_JSON_BODY, ERROR_RESPONSES, ErrorBody, NotFound
-from service.api.rescreen_models import RescreenCreate, RescreenStatus, status_from_job
+from service.api.schemas.rescreens import RescreenCreate, RescreenStatus, status_from_job
 from service.rescreen import report, runner
 from service.store import rescreens
 from service.store.tables import RescreenJob

@@ -4,20 +4,24 @@ from datetime import date
 
 from sqlmodel import Session
 
-from service.api.models import audit_from_row, summary_from_row
-from service.api.review_models import (
+from service.api.schemas.reviews import (
     DispositionRecord,
     Licence,
     Officer,
     Outcome,
+    ReviewFilter,
     ReviewFlagRecord,
     ReviewItem,
     ScreeningHistory,
     ScreeningStatus,
 )
+from service.api.schemas.screenings import audit_from_row, summary_from_row
 from service.engine.models import Decision, RulesetRef
 from service.store import reviews
 from service.store.tables import Disposition, ReviewFlag, Screening, as_utc
+from service.workflows import reviews as review_queue
+from service.workflows.reviews import instruments_of
+from service.workflows.status import may_proceed, screening_state
 
 
 def disposition_record(row: Disposition) -> DispositionRecord:
@@ -52,11 +56,7 @@ def current_status(
     """Where the screening stands on `on`: the queue, the latest ruling, the licence."""
     latest = dispositions[-1] if dispositions else None
     licence_valid = latest.licence.valid_on(on) if latest and latest.licence else None
-    ruled = latest.outcome.value if latest else row.decision
-    state = "pending-review" if in_review else ruled
-    may_proceed = state in ("allowed", "cleared") or (
-        state == "approval-required" and bool(licence_valid)
-    )
+    state = screening_state(row.decision, latest.outcome.value if latest else None, in_review)
     return ScreeningStatus(
         state=state,
         engine_decision=Decision(row.decision),
@@ -64,7 +64,7 @@ def current_status(
         in_review=in_review,
         licence_valid=licence_valid,
         checked_on=on,
-        may_proceed=may_proceed,
+        may_proceed=may_proceed(state, licence_valid),
     )
 
 
@@ -87,12 +87,23 @@ def history(session: Session, row: Screening, on: date) -> ScreeningHistory:
 def review_item(row: Screening, flagged: bool) -> ReviewItem:
     """The queue line of a waiting screening."""
     result = row.result
-    candidates = result.get("matches", []) + result.get("near_misses", [])
     return ReviewItem(
         **dict(summary_from_row(row)),
         destination_country=row.request.get("destination_country"),
         description=row.request.get("description", ""),
-        instruments=sorted({m["instrument_id"] for m in candidates}),
+        instruments=instruments_of(result),
         missing_information=result.get("missing_information", []),
         flagged=flagged,
     )
+
+
+def queue_items(session: Session, query: ReviewFilter) -> list[ReviewItem]:
+    """The queue lines of every waiting screening that passes the filter, oldest first."""
+    waiting = review_queue.waiting(
+        session,
+        transaction_type=query.transaction_type.value if query.transaction_type else None,
+        min_age_days=query.min_age_days,
+        instrument=query.instrument,
+        destination_country=query.destination_country,
+    )
+    return [review_item(row, flagged) for row, flagged in waiting]

@@ -4,10 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from service.api import catalogue
-from service.api.catalogue import CategoryDetail, CategoryFilter, CategoryPage
 from service.api.deps import EngineDep, SettingsDep, authorize
 from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound
+from service.api.schemas import catalogue
+from service.api.schemas.catalogue import CategoryDetail, CategoryFilter, CategoryPage
+from service.workflows.catalogue import find_categories
 
 router = APIRouter(
     prefix="/v1/categories",
@@ -23,7 +24,16 @@ def list_categories(
 ) -> CategoryPage:
     """Categories matching a text search and filters, ordered by instrument and id."""
     limit = min(query.limit, settings.max_page_size)
-    found = catalogue.find_categories(engine.ruleset, query)
+    found = [
+        catalogue.summarise(instrument, category)
+        for instrument, category in find_categories(
+            engine.ruleset,
+            q=query.q,
+            instrument=query.instrument,
+            control=query.control,
+            transaction_type=query.transaction_type,
+        )
+    ]
     page = found[query.offset : query.offset + limit]
     return CategoryPage(items=page, total=len(found), limit=limit, offset=query.offset)
 

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter, Depends
 
-from service.api import catalogue
-from service.api.catalogue import InstrumentOut
 from service.api.deps import EngineDep, authorize
 from service.api.errors import ERROR_RESPONSES
+from service.api.schemas import catalogue
+from service.api.schemas.catalogue import InstrumentOut
 
 router = APIRouter(
     prefix="/v1/instruments",

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 
 from service.api.deps import Authorized, ServicesDep, SessionDep, authorize
 from service.api.errors import BAD_JSON_BODY, ERROR_RESPONSES, ErrorBody, NotFound
-from service.api.key_models import KeyCreate, KeyCreated, KeyOut, key_out
+from service.api.schemas.keys import KeyCreate, KeyCreated, KeyOut, key_out
 from service.store import keys
 
 log = logging.getLogger("service.keys")

@@ -6,7 +6,7 @@ import pytest
 
 from service.engine import Engine, RuleSetError, ScreeningRequest, load_ruleset
 from service.live_rules import LiveRules
-from tests.rules_edit import GAAS, ban_gallium_arsenide, break_gallium_arsenide, copy_rules
+from tests.runtime.rules_edit import GAAS, ban_gallium_arsenide, break_gallium_arsenide, copy_rules
 
 
 def test_a_request_holding_the_old_engine_finishes_on_it_after_a_reload(tmp_path: Path):

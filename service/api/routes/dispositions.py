@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends
 
 from service.api.deps import Authorized, SessionDep, authorize
 from service.api.errors import BAD_JSON_BODY, ERROR_RESPONSES, ErrorBody, NotFound
-from service.api.review_models import DispositionCreate, DispositionRecord
-from service.api.status import disposition_record
+from service.api.schemas.reviews import DispositionCreate, DispositionRecord
+from service.api.schemas.status import disposition_record
 from service.store import reviews, screenings
 
 log = logging.getLogger("service.reviews")

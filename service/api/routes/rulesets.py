@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends
 
 from service.api.deps import EngineDep, SessionDep, authorize
 from service.api.errors import ERROR_RESPONSES
-from service.api.rescreen_models import RulesetSeenRecord
+from service.api.schemas.rescreens import RulesetSeenRecord
 from service.store import rulesets
 
 router = APIRouter(

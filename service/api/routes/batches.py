@@ -3,7 +3,6 @@
 import json
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Annotated
 
 import sqlalchemy
@@ -12,7 +11,6 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from service.api.batch_models import BatchList, BatchStatus, status_from_job
 from service.api.deps import (
     Authorized,
     Caller,
@@ -24,12 +22,12 @@ from service.api.deps import (
     caller_owns,
 )
 from service.api.errors import ERROR_RESPONSES, ErrorBody, NotFound, NotReady
-from service.api.models import PageQuery
+from service.api.schemas.batches import BatchList, BatchStatus, status_from_job
+from service.api.schemas.screenings import PageQuery
 from service.batch import runner, writing
-from service.batch.reading import BatchTooLarge
-from service.config import Settings
 from service.store import batches
 from service.store.tables import BatchJob
+from service.workflows.batches import save_upload
 
 router = APIRouter(
     prefix="/v1/batches",
@@ -37,7 +35,6 @@ router = APIRouter(
     dependencies=[Depends(authorize)],
     responses=ERROR_RESPONSES,
 )
-COPY_BYTES = 1 << 20
 
 
 @router.post(
@@ -66,7 +63,7 @@ def create_batch(
         ):
             return status_from_job(job)
     job_id = str(uuid.uuid4())
-    path = save_upload(file, services.settings, job_id)
+    path = save_upload(file.file, services.settings, job_id)
     try:
         job = runner.create_job(
             db=services.db,
@@ -94,24 +91,6 @@ def _same_key_job(db: sqlalchemy.Engine, key: str | None) -> BatchStatus:
     if job is None:
         raise NotReady("the upload could not be stored; try again")
     return status_from_job(job)
-
-
-def save_upload(file: UploadFile, settings: Settings, job_id: str) -> Path:
-    """Copy the upload under the data dir, refusing it once it passes the size limit."""
-    folder = settings.data_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path, size = folder / f"{job_id}.csv", 0
-    with path.open("wb") as handle:
-        while chunk := file.file.read(COPY_BYTES):
-            size += len(chunk)
-            if size > settings.batch_max_upload_bytes:
-                handle.close()
-                path.unlink()
-                raise BatchTooLarge(
-                    f"the upload is over the limit of {settings.batch_max_upload_bytes} bytes"
-                )
-            handle.write(chunk)
-    return path
 
 
 @router.get("", operation_id="list_batches")
@@ -184,7 +163,7 @@ def _job(session: Session, job_id: str, caller: Caller) -> BatchJob:
 
 def _stream(db: sqlalchemy.Engine, job_id: str, render) -> Iterator[str]:  # noqa: ANN001
     with Session(db) as session:
-        yield from render(batches.iter_rows(session=session, job_id=job_id))
+        yield from render(batches.iter_stored_rows(session=session, job_id=job_id))
 
 
 def _json_array(columns: list[str], rows) -> Iterator[str]:  # noqa: ANN001
