@@ -36,6 +36,8 @@ DEFAULT_SETS = [
     "dev=../shared/eval/dev-cases.yaml:min=1.0",
     "heldout=bench/heldout/cases.yaml",
     "catalogue-and-ordinary=eval/catalogue-and-ordinary.yaml",
+    "ordinary-goods=eval/ordinary-goods.yaml",
+    "dual-use=eval/dual-use.yaml",
 ]
 
 
