@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -12,6 +13,8 @@ from service.engine.normalise import NormalText, fold, normalise
 FUZZY_MIN_LENGTH = 6
 FUZZY_CUTOFF = 88.0
 FUZZY_CACHE_SIZE = 50_000
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,29 +27,29 @@ class Component:
 
 
 @dataclass(frozen=True, slots=True)
-class CompiledTerm:
+class CompiledTerm(Generic[K]):
     """A term as written in a rule file, split into the components that must all be found."""
 
-    owner: Hashable
+    owner: K
     label: str
     components: tuple[Component, ...]
     total_weight: float
 
 
 @dataclass(slots=True)
-class Hit:
+class Hit(Generic[K]):
     """The best score an owner's terms reached against one description, and which terms."""
 
     score: float = 0.0
-    terms: list[tuple[float, CompiledTerm]] = field(default_factory=list)
+    terms: list[tuple[float, CompiledTerm[K]]] = field(default_factory=list)
 
-    def best(self, floor: float) -> list[CompiledTerm]:
+    def best(self, floor: float) -> list[CompiledTerm[K]]:
         """Terms scoring at least `floor`, best first."""
         ranked = sorted(self.terms, key=lambda t: (-t[0], t[1].label))
         return [term for score, term in ranked if score >= floor]
 
 
-def compile_term(owner: Hashable, label: str) -> CompiledTerm | None:
+def compile_term(owner: K, label: str) -> CompiledTerm[K] | None:
     """Split a term into components; None when nothing meaningful is left (all generic words)."""
     components: list[Component] = []
     for part in fold(label).split():
@@ -68,11 +71,11 @@ def _cjk_keys(text: str) -> set[str]:
     return keys
 
 
-class TermIndex:
-    """All terms of a rule set, indexed by word and by Chinese character pair."""
+class TermIndex(Generic[K]):
+    """Every term of a rule set with its owner, indexed by word and by Chinese character pair."""
 
-    def __init__(self, entries: Iterable[tuple[Hashable, str]]) -> None:
-        self.terms: list[CompiledTerm] = []
+    def __init__(self, entries: Iterable[tuple[K, str]]) -> None:
+        self.terms: list[CompiledTerm[K]] = []
         self._postings: dict[str, list[tuple[int, Component]]] = defaultdict(list)
         for owner, label in entries:
             term = compile_term(owner, label)
@@ -139,11 +142,11 @@ class TermIndex:
             if 100.0 * weight / self.terms[position].total_weight >= floor - 0.5
         )
 
-    def search(self, text: NormalText, floor: float) -> dict[Hashable, Hit]:
+    def search(self, text: NormalText, floor: float) -> dict[K, Hit[K]]:
         """Score every candidate term; return each owner's best score (terms scoring >= floor)."""
         fuzzy = self.fuzzy_words(text.words)
         words = set(text.words)
-        hits: dict[Hashable, Hit] = {}
+        hits: dict[K, Hit[K]] = {}
         for position in self._candidates(words, text.cjk, fuzzy, floor):
             term = self.terms[position]
             score = _score(term, words, text.cjk, fuzzy)
@@ -155,7 +158,7 @@ class TermIndex:
         return hits
 
 
-def _score(term: CompiledTerm, words: set[str], cjk: str, fuzzy: dict[str, float]) -> float:
+def _score(term: CompiledTerm[K], words: set[str], cjk: str, fuzzy: dict[str, float]) -> float:
     found = 0.0
     for component in term.components:
         if component.cjk:
