@@ -20,6 +20,7 @@ from service.engine.matcher import CompiledTerm, Hit, TermIndex
 from service.engine.models import (
     Advisory,
     Decision,
+    MatchStatus,
     RulesetRef,
     ScreeningRequest,
     ScreeningResult,
@@ -186,7 +187,7 @@ class Engine:
         references = [
             m.score
             for m in state.matches
-            if m.control is Control.not_controlled and m.status == "in_force"
+            if m.control is Control.not_controlled and m.status == MatchStatus.in_force
         ]
         if not references:
             return
@@ -276,7 +277,7 @@ class Engine:
     def _add_unverified(self, state: Screening) -> None:
         """Say when the answer rests on a status the research could not verify for `as_of`."""
         for match in state.matches:
-            if match.status == "out_of_scope":
+            if match.status == MatchStatus.out_of_scope:
                 continue
             instrument, category = self.ruleset.categories[match.category_id]
             after = timeline.unverified_after(instrument, category, state.ctx.day)

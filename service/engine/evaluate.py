@@ -6,9 +6,15 @@ from datetime import date
 
 from service.engine import conditions, timeline
 from service.engine.conditions import Outcome
-from service.engine.models import Advisory, Citation, Decision, Match, ScreeningRequest
+from service.engine.models import (
+    Advisory,
+    Citation,
+    Decision,
+    Match,
+    MatchStatus,
+    ScreeningRequest,
+)
 from service.engine.schema import Category, Control, Instrument, TransactionType
-from service.engine.timeline import Status
 
 # What a matched, applicable category contributes, by its control level.
 CONTROL_DECISION = {
@@ -65,7 +71,7 @@ def _match(
     score: float,
     terms: list[str],
     decision: Decision,
-    status: str,
+    status: MatchStatus,
     reason: str,
 ) -> Match:
     return Match(
@@ -94,28 +100,30 @@ def evaluate(
 ) -> Outcomes:
     """Judge a category whose terms matched: jurisdiction, dates, parameters, control level."""
 
-    def out(decision: Decision, status: str, reason: str) -> Outcomes:
+    def out(decision: Decision, status: MatchStatus, reason: str) -> Outcomes:
         return Outcomes(_match(instrument, category, score, terms, decision, status, reason))
 
     if ctx.origin != "CN" and not instrument.extraterritorial:
         return out(
             Decision.allowed,
-            "out_of_scope",
+            MatchStatus.out_of_scope,
             f"The export starts in {ctx.origin}, outside the jurisdiction of {instrument.number}.",
         )
     if category.destinations and ctx.destination not in category.destinations:
-        return out(Decision.allowed, "out_of_scope", "The destination is outside its scope.")
+        return out(
+            Decision.allowed, MatchStatus.out_of_scope, "The destination is outside its scope."
+        )
     standing = timeline.standing_on(instrument, category, ctx.day)
-    if standing.status is not Status.in_force:
+    if standing.status is not MatchStatus.in_force:
         return _out_of_force(ctx, instrument, category, score, terms, standing)
     if category.control is Control.not_controlled:
-        return out(Decision.allowed, "in_force", category.summary)
+        return out(Decision.allowed, MatchStatus.in_force, category.summary)
     if ctx.work_in_china and ctx.request.transaction_type is TransactionType.engineer_hire:
         return _hire_inside_china(ctx, instrument, out)
     if category.unresolved:
         result = out(
             Decision.unknown,
-            "in_force",
+            MatchStatus.in_force,
             f"Parts of this item were not retrieved: {category.unresolved}",
         )
         result.missing.append(category.unresolved)
@@ -126,9 +134,13 @@ def evaluate(
             check.note = "; ".join(filter(None, [check.note, "value read from the description"]))
     compared = conditions.describe(checks, ctx.ceilings)
     if outcome is Outcome.not_met:
-        result = out(Decision.allowed, "in_force", f"The parameters take it out: {compared}.")
+        result = out(
+            Decision.allowed, MatchStatus.in_force, f"The parameters take it out: {compared}."
+        )
     elif outcome is Outcome.missing:
-        result = out(Decision.unknown, "in_force", f"It depends on parameters: {compared}.")
+        result = out(
+            Decision.unknown, MatchStatus.in_force, f"It depends on parameters: {compared}."
+        )
         result.missing += [c.name for c in checks if c.value is None]
     else:
         reason = (
@@ -136,7 +148,7 @@ def evaluate(
             if checks
             else category.summary
         )
-        result = out(CONTROL_DECISION[category.control], "in_force", reason)
+        result = out(CONTROL_DECISION[category.control], MatchStatus.in_force, reason)
     result.match.parameters = checks
     if category.advisory and result.match.decision is not Decision.allowed:
         result.advisories.append(advisory("category_note", category.advisory, instrument, category))
@@ -151,7 +163,7 @@ def _out_of_force(
     terms: list[str],
     standing: timeline.Standing,
 ) -> Outcomes:
-    if standing.status is Status.end_day_unclear:
+    if standing.status is MatchStatus.end_day_unclear:
         decision = (
             Decision.allowed if category.control is Control.not_controlled else Decision.unknown
         )
@@ -192,12 +204,12 @@ def _hire_inside_china(ctx: Context, instrument: Instrument, out) -> Outcomes:
     if employer == "CN":
         return out(
             Decision.allowed,
-            "out_of_scope",
+            MatchStatus.out_of_scope,
             "The work stays in China for a Chinese employer, so no technology is exported.",
         )
     result = out(
         Decision.unknown,
-        "in_force",
+        MatchStatus.in_force,
         "The work stays in China, but providing this technology to a foreign organisation "
         f"inside China can be an export (Export Control Law Art. 2; {instrument.number}).",
     )
