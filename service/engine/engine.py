@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import date
 
 from service.engine import overlays, timeline
-from service.engine.evaluate import Context, Screening, evaluate
+from service.engine.evaluate import Context, ScreeningState, evaluate
 from service.engine.explain import explain
 from service.engine.keys import (
     CategoryKey,
@@ -84,7 +84,7 @@ class Engine:
         day = request.as_of or today or date.today()
         ctx = _context(request, day)
         hits = self.index.search(normalise(_match_text(request)), self.floor)
-        state = Screening(ctx)
+        state = ScreeningState(ctx)
         self._match_categories(state, hits)
         self._outrank_by_references(state)
         overlays.apply(state, self.overlays, self.ruleset.instruments)
@@ -104,7 +104,7 @@ class Engine:
             explanation=explain(decision, state, self.ruleset.categories),
         )
 
-    def _match_categories(self, state: Screening, hits: Hits) -> None:
+    def _match_categories(self, state: ScreeningState, hits: Hits) -> None:
         found: dict[str, tuple[float, list[str], set[str]]] = {}
         for cid, (score, label) in self._hs_scores(state.ctx.request.hs_code).items():
             found[cid] = (score, [label], set())
@@ -156,7 +156,7 @@ class Engine:
         hit = hits.get(key)
         return hit is not None and hit.score >= self.ruleset.match_threshold
 
-    def _penalty(self, state: Screening, hits: Hits, cid: str) -> float:
+    def _penalty(self, state: ScreeningState, hits: Hits, cid: str) -> float:
         """Points taken off a category whose exclusion terms the description contains."""
         hit = hits.get(NotTermKey(cid))
         if not hit or hit.score < self.ruleset.match_threshold:
@@ -182,7 +182,7 @@ class Engine:
                 scores[cid] = (score, f"HS {code}")
         return scores
 
-    def _outrank_by_references(self, state: Screening) -> None:
+    def _outrank_by_references(self, state: ScreeningState) -> None:
         """A not-controlled reference outranks controlled matches that scored strictly lower."""
         references = [
             m.score
@@ -202,7 +202,7 @@ class Engine:
         state.matches = [m for m in state.matches if m not in outranked]
         state.near_misses += outranked
 
-    def _decide(self, state: Screening, hits: Hits) -> Decision:
+    def _decide(self, state: ScreeningState, hits: Hits) -> Decision:
         contributions = [m.decision for m in state.matches]
         unexplained = self._unexplained_domains(state, hits)
         if unexplained:
@@ -231,7 +231,7 @@ class Engine:
         return max(contributions, key=lambda d: d.severity)
 
     def _unexplained_domains(
-        self, state: Screening, hits: Hits
+        self, state: ScreeningState, hits: Hits
     ) -> list[tuple[Instrument, DomainNet]]:
         """Domain words present in the text that no matched term accounts for."""
         found = []
@@ -249,7 +249,7 @@ class Engine:
             found.append((instrument, domain))
         return found
 
-    def _add_informal(self, state: Screening, hits: Hits) -> None:
+    def _add_informal(self, state: ScreeningState, hits: Hits) -> None:
         tx = state.ctx.request.transaction_type
         controlled_domain = any(m.control is not Control.not_controlled for m in state.matches)
         for instrument, measure in self.informal:
@@ -274,7 +274,7 @@ class Engine:
                 )
             )
 
-    def _add_unverified(self, state: Screening) -> None:
+    def _add_unverified(self, state: ScreeningState) -> None:
         """Say when the answer rests on a status the research could not verify for `as_of`."""
         for match in state.matches:
             if match.status == MatchStatus.out_of_scope:

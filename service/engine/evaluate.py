@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from service.engine import conditions, timeline
-from service.engine.conditions import Outcome
+from service.engine.conditions import ParameterVerdict
 from service.engine.models import (
     Advisory,
     Citation,
@@ -39,7 +39,7 @@ class Context:
 
 
 @dataclass(slots=True)
-class Outcomes:
+class EvaluatedMatch:
     """A match plus the advisories and missing facts it adds to the answer."""
 
     match: Match
@@ -97,11 +97,11 @@ def advisory(code: str, message: str, instrument: Instrument, category: Category
 
 def evaluate(
     ctx: Context, instrument: Instrument, category: Category, score: float, terms: list[str]
-) -> Outcomes:
+) -> EvaluatedMatch:
     """Judge a category whose terms matched: jurisdiction, dates, parameters, control level."""
 
-    def out(decision: Decision, status: MatchStatus, reason: str) -> Outcomes:
-        return Outcomes(_match(instrument, category, score, terms, decision, status, reason))
+    def out(decision: Decision, status: MatchStatus, reason: str) -> EvaluatedMatch:
+        return EvaluatedMatch(_match(instrument, category, score, terms, decision, status, reason))
 
     if ctx.origin != "CN" and not instrument.extraterritorial:
         return out(
@@ -128,16 +128,16 @@ def evaluate(
         )
         result.missing.append(category.unresolved)
         return result
-    outcome, checks = conditions.check(category, ctx.values)
+    verdict, checks = conditions.check(category, ctx.values)
     for check in checks:
         if check.name in ctx.read_from_text:
             check.note = "; ".join(filter(None, [check.note, "value read from the description"]))
     compared = conditions.describe(checks, ctx.ceilings)
-    if outcome is Outcome.not_met:
+    if verdict is ParameterVerdict.not_met:
         result = out(
             Decision.allowed, MatchStatus.in_force, f"The parameters take it out: {compared}."
         )
-    elif outcome is Outcome.missing:
+    elif verdict is ParameterVerdict.missing:
         result = out(
             Decision.unknown, MatchStatus.in_force, f"It depends on parameters: {compared}."
         )
@@ -162,12 +162,12 @@ def _out_of_force(
     score: float,
     terms: list[str],
     standing: timeline.Standing,
-) -> Outcomes:
+) -> EvaluatedMatch:
     if standing.status is MatchStatus.end_day_unclear:
         decision = (
             Decision.allowed if category.control is Control.not_controlled else Decision.unknown
         )
-        result = Outcomes(
+        result = EvaluatedMatch(
             _match(instrument, category, score, terms, decision, standing.status, standing.message)
         )
         if decision is Decision.unknown:
@@ -176,7 +176,7 @@ def _out_of_force(
                 "(the suspension's end day is unclear)"
             )
     else:
-        result = Outcomes(
+        result = EvaluatedMatch(
             _match(
                 instrument,
                 category,
@@ -193,7 +193,7 @@ def _out_of_force(
     return result
 
 
-def _hire_inside_china(ctx: Context, instrument: Instrument, out) -> Outcomes:
+def _hire_inside_china(ctx: Context, instrument: Instrument, out) -> EvaluatedMatch:
     """A hire inside China exports nothing, unless the know-how goes to a foreign employer.
 
     The Export Control Law (Art. 2) and the Dual-Use Regulations treat provision to foreign
@@ -221,7 +221,7 @@ def _hire_inside_china(ctx: Context, instrument: Instrument, out) -> Outcomes:
 
 
 @dataclass(slots=True)
-class Screening:
+class ScreeningState:
     """Working state of one screening while the engine fills it in."""
 
     ctx: Context
@@ -233,9 +233,9 @@ class Screening:
     reference_score: float = 0.0
     notes: list[str] = field(default_factory=list)
 
-    def add(self, outcome: Outcomes, full: bool) -> None:
+    def add(self, evaluated: EvaluatedMatch, full: bool) -> None:
         """Record an evaluated category as a match or a near miss."""
-        (self.matches if full else self.near_misses).append(outcome.match)
+        (self.matches if full else self.near_misses).append(evaluated.match)
         if full:
-            self.advisories += outcome.advisories
-            self.missing += outcome.missing
+            self.advisories += evaluated.advisories
+            self.missing += evaluated.missing

@@ -1,6 +1,6 @@
 """Writes the one-paragraph explanation a compliance officer reads."""
 
-from service.engine.evaluate import Screening
+from service.engine.evaluate import ScreeningState
 from service.engine.models import Decision, Match, MatchStatus
 from service.engine.schema import Category, Instrument, Regime, TransactionType
 
@@ -33,7 +33,7 @@ def _terms(match: Match) -> str:
 
 def explain(
     decision: Decision,
-    state: Screening,
+    state: ScreeningState,
     categories: dict[str, tuple[Instrument, Category]],
 ) -> str:
     """One paragraph: the decision, what decided it, what did not, and what is missing."""

@@ -1,7 +1,7 @@
 """Destination rules that act on other matches, e.g. dual-use items to US or Japanese military."""
 
 from service.engine import timeline
-from service.engine.evaluate import CONTROL_DECISION, Screening, advisory, citation
+from service.engine.evaluate import CONTROL_DECISION, ScreeningState, advisory, citation
 from service.engine.models import Decision, Match, MatchStatus
 from service.engine.schema import Category, Instrument
 
@@ -19,7 +19,7 @@ def _fires(category: Category, match: Match, instruments: dict[str, Instrument])
 
 
 def apply(
-    state: Screening,
+    state: ScreeningState,
     overlays: list[tuple[Instrument, Category]],
     instruments: dict[str, Instrument],
 ) -> None:
@@ -64,7 +64,7 @@ def apply(
 
 
 def _overlay_match(
-    state: Screening, instrument: Instrument, category: Category, firing: list[Match]
+    state: ScreeningState, instrument: Instrument, category: Category, firing: list[Match]
 ) -> Match:
     standing = timeline.standing_on(instrument, category, state.ctx.day)
     if standing.status is MatchStatus.in_force:
