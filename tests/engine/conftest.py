@@ -15,7 +15,9 @@ import pytest
 import yaml
 
 from service.engine import Engine, ScreeningRequest, ScreeningResult, load_ruleset
+from service.engine.evaluate import Context
 from service.engine.loader import MANIFEST_NAME, RuleSet, read_yaml
+from service.engine.schema import Category, Instrument
 
 TOY_RULES = Path(__file__).parent / "fixtures" / "toy"
 
@@ -38,10 +40,42 @@ def write_ruleset(directory: Path, files: dict[str, dict[str, Any]]) -> RuleSet:
     return load_ruleset(directory)
 
 
+def context(day: date, **fields: Any) -> Context:
+    """The facts a category is judged against, for a request given as keyword arguments.
+
+    Defaults: a material export of 'test goods' from China; pass `destination_country`,
+    `military_end_use`, `transaction_type` and the rest as a request would carry them.
+    """
+    fields.setdefault("transaction_type", "material_export")
+    fields.setdefault("description", "test goods")
+    request = ScreeningRequest(**fields)
+    return Context(
+        request=request,
+        day=day,
+        destination=request.destination_country,
+        origin=request.origin_country,
+        work_in_china=False,
+        values=dict(request.parameters),
+        read_from_text=frozenset(),
+    )
+
+
 @pytest.fixture(scope="session")
-def toy_engine() -> Engine:
+def toy_ruleset() -> RuleSet:
+    """The toy rule set, loaded once."""
+    return load_ruleset(TOY_RULES)
+
+
+@pytest.fixture(scope="session")
+def toy_category(toy_ruleset: RuleSet) -> Callable[[str], tuple[Instrument, Category]]:
+    """Look up a toy category and its instrument by category id."""
+    return toy_ruleset.categories.__getitem__
+
+
+@pytest.fixture(scope="session")
+def toy_engine(toy_ruleset: RuleSet) -> Engine:
     """An engine over the toy rule set."""
-    return Engine(load_ruleset(TOY_RULES))
+    return Engine(toy_ruleset)
 
 
 @pytest.fixture
