@@ -169,8 +169,9 @@ class Engine:
     def _hs_scores(self, hs_code: str | None) -> dict[str, tuple[float, str]]:
         """Categories whose customs codes match the request's: exact-prefix beats near."""
         scores: dict[str, tuple[float, str]] = {}
-        candidates = self.hs_codes.get(hs_code[:HS_NEAR_MATCH_DIGITS], []) if hs_code else []
-        for code, cid in candidates:
+        if not hs_code:
+            return scores
+        for code, cid in self.hs_codes.get(hs_code[:HS_NEAR_MATCH_DIGITS], []):
             shared = _common_prefix(code, hs_code)
             if shared == min(len(code), len(hs_code)) and shared >= HS_FULL_MATCH_DIGITS:
                 score = 100.0
@@ -336,7 +337,7 @@ def _common_prefix(a: str, b: str) -> int:
 
 
 def _unique(advisories: list[Advisory]) -> list[Advisory]:
-    seen: set[tuple] = set()
+    seen: set[tuple[str, str]] = set()
     kept = []
     for advisory in advisories:
         key = (advisory.code, advisory.message)

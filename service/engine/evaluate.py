@@ -1,6 +1,6 @@
 """What one matched category contributes to a screening, given the date, place and parameters."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -193,7 +193,11 @@ def _out_of_force(
     return result
 
 
-def _hire_inside_china(ctx: Context, instrument: Instrument, out) -> EvaluatedMatch:
+def _hire_inside_china(
+    ctx: Context,
+    instrument: Instrument,
+    out: Callable[[Decision, MatchStatus, str], EvaluatedMatch],
+) -> EvaluatedMatch:
     """A hire inside China exports nothing, unless the know-how goes to a foreign employer.
 
     The Export Control Law (Art. 2) and the Dual-Use Regulations treat provision to foreign
