@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Grade the service with the shared eval cases: start it on a throwaway SQLite database and a
-# free port, create a screener key, run ../shared/eval/run_eval.py, stop the server.
-# Usage: scripts/run_eval.sh [run_eval.py options, e.g. --quiet]
+# Grade the service with every labelled set: start it on a throwaway SQLite database and a
+# free port, create a screener key, run scripts/eval_sets.py, stop the server.
+# Usage: scripts/run_eval.sh [eval_sets.py options, e.g. --quiet or --set NAME=FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
-EVAL_SCRIPT=${EVAL_SCRIPT:-../shared/eval/run_eval.py}
+EVAL_SCRIPT=${EVAL_SCRIPT:-scripts/eval_sets.py}
 
 workdir=$(mktemp -d)
 server_pid=""

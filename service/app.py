@@ -1,8 +1,6 @@
 """Builds the FastAPI application; nothing is loaded until the app starts."""
 
-import asyncio
 import logging
-import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -11,7 +9,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import Scope
 
-from service.api import (
+from service.api.errors import EXCEPTION_HANDLERS
+from service.api.middleware.body_limit import BodyLimitMiddleware
+from service.api.middleware.metrics import MetricsMiddleware
+from service.api.middleware.request_context import RequestContextMiddleware
+from service.api.middleware.security_headers import SecurityHeadersMiddleware
+from service.api.routes import (
     admin,
     batches,
     categories,
@@ -26,24 +29,11 @@ from service.api import (
     rulesets,
     screenings,
 )
-from service.api import keys as keys_api
-from service.api.body_limit import BodyLimitMiddleware
-from service.api.deps import Services
-from service.api.errors import EXCEPTION_HANDLERS
-from service.api.key_cache import KeyCache
-from service.api.metrics import Metrics, MetricsMiddleware
-from service.api.ratelimit import build_limiter
-from service.api.request_context import RequestContextMiddleware
-from service.api.security_headers import SecurityHeadersMiddleware
-from service.batch.worker import JobWorker
+from service.api.routes import keys as keys_api
 from service.config import Settings
-from service.engine import Engine, RuleSetError, load_ruleset
-from service.gc_tuning import tune_garbage_collector
-from service.live_rules import LiveRules
-from service.rescreen.startup import record_ruleset
-from service.rescreen.worker import RescreenWorker
-from service.store.audit_writer import AuditWriter
-from service.store.database import create_db_engine
+from service.engine import Engine
+from service.runtime import services as runtime
+from service.runtime.metrics import Metrics
 from service.ui import routes as ui_routes
 
 log = logging.getLogger("service.app")
@@ -65,70 +55,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        tune_garbage_collector()
-        try:
-            screener = engine or Engine(load_ruleset(settings.rules_dir))
-        except RuleSetError as exc:
-            log.error(
-                "ruleset.invalid", extra={"rules_dir": str(settings.rules_dir), "error": str(exc)}
-            )
-            raise
-        ruleset = screener.ruleset
-        if ruleset.recorded_digest != ruleset.digest:
-            log.warning(
-                "ruleset.unstamped",
-                extra={"recorded_digest": ruleset.recorded_digest, "digest": ruleset.digest},
-            )
-        rules = LiveRules(screener, settings.rules_dir)
-        sighup = rules.watch_sighup(asyncio.get_running_loop())
-        db = create_db_engine(
-            settings.database_url,
-            connect_timeout=settings.db_connect_timeout,
-            pool_timeout=settings.db_pool_timeout,
-        )
-        worker = JobWorker(
-            db=db, rules=rules, settings=settings, on_rows=app_metrics.batch_rows.inc
-        )
-        worker.start()
-        rescreener = RescreenWorker(db=db, rules=rules)
-        rescreener.start()
-        audit = AuditWriter(db, on_group=app_metrics.audit_groups.observe)
-        audit.start()
-
-        def loaded(engine: Engine) -> None:
-            app_metrics.set_ruleset(engine.ref)
-            record_ruleset(db=db, engine=engine, settings=settings, worker=rescreener)
-
-        loaded(screener)
-        rules.on_swap(loaded)
-        limiter = build_limiter(settings)
-        app.state.services = Services(
-            settings=settings,
-            rules=rules,
-            db=db,
-            worker=worker,
-            rescreener=rescreener,
-            metrics=app_metrics,
-            audit=audit,
-            key_cache=KeyCache(settings.key_cache_seconds),
-            limiter=limiter,
-        )
-        log.info(
-            "service.started",
-            extra={"ruleset": ruleset.version, "digest": ruleset.digest, "db": db.dialect.name},
-        )
+        """Start the runtime's components for the app's life; stop them in reverse order."""
+        running = runtime.start(settings, app_metrics, engine)
+        app.state.services = running.services
         try:
             yield
         finally:
-            if sighup:
-                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
             app.state.services = None
-            audit.stop()
-            worker.stop()
-            rescreener.stop()
-            db.dispose()
-            if limiter is not None:
-                limiter.close()
+            runtime.stop(running)
 
     app = FastAPI(
         title="Export-approval screening",

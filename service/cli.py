@@ -29,7 +29,7 @@ from service.rescreen import report as rescreen_report
 from service.rescreen import runner as rescreen_runner
 from service.store import batches, keys, migrate, rescreens
 from service.store.database import create_db_engine, ensure_sqlite_folder
-from service.store.tables import Role, as_utc, utcnow
+from service.store.tables import JobStatus, Role, as_utc, utcnow
 from service.worker_sockets import ReusePortSocket
 
 app = typer.Typer(help="Export-approval screening service.", no_args_is_help=True)
@@ -138,7 +138,7 @@ def _screen_file(  # noqa: PLR0913 - the command's options, passed on
     typer.echo(f"job {job.id}: {job.total_rows} rows ({job.encoding})", err=True)
     if job.unknown_columns:
         typer.echo(f"unknown columns, echoed only: {', '.join(job.unknown_columns)}", err=True)
-    if job.status != "done":
+    if job.status != JobStatus.done:
         bar = ProgressLine(done=job.rows_done)
         job = runner.run_job(db=db, engine=engine, settings=settings, job_id=job.id, progress=bar)
         bar.close()
@@ -152,7 +152,7 @@ def _write_results(
     db: sqlalchemy.Engine, job_id: str, columns: list[str], output: Path, fmt: OutputFormat
 ) -> None:
     with Session(db) as session, output.open("w", encoding="utf-8", newline="") as handle:
-        rows = batches.iter_rows(session=session, job_id=job_id)
+        rows = batches.iter_stored_rows(session=session, job_id=job_id)
         lines = writing.csv_lines if fmt is OutputFormat.csv else writing.json_lines
         handle.writelines(lines(columns, rows))
 

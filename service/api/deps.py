@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-import sqlalchemy
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -13,35 +12,15 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from service.api.errors import Forbidden, NotReady, TooManyRequests, Unauthorized
-from service.api.key_cache import KeyCache
-from service.api.metrics import Metrics
 from service.api.permissions import Permission, Scope, grant, route_permission
-from service.api.ratelimit import RateLimiter
 from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine
-from service.live_rules import LiveRules
-from service.rescreen.worker import RescreenWorker
+from service.runtime.services import Services
 from service.store import keys
-from service.store.audit_writer import AuditWriter
 from service.store.tables import ApiKey
 
 log = logging.getLogger("service.api")
-
-
-@dataclass(frozen=True)
-class Services:
-    """What the lifespan builds once: settings, the live rules (engine) and the database engine."""
-
-    settings: Settings
-    rules: LiveRules
-    db: sqlalchemy.Engine
-    worker: JobWorker
-    rescreener: RescreenWorker
-    metrics: Metrics
-    audit: AuditWriter
-    key_cache: KeyCache
-    limiter: RateLimiter | None = None
 
 
 # Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the

@@ -5,7 +5,7 @@ import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -79,7 +79,16 @@ def _decodes(path: Path, encoding: str) -> bool:
     return True
 
 
-def inspect_file(path: Path, *, max_rows: int) -> tuple[str, list[str], list[str], int]:
+class FileCheck(NamedTuple):
+    """What inspect_file() found in an uploaded CSV."""
+
+    encoding: str
+    header: list[str]
+    unknown_columns: list[str]
+    total_rows: int
+
+
+def inspect_file(path: Path, *, max_rows: int) -> FileCheck:
     """Encoding, header, unknown columns and row count; raises before any work is done."""
     encoding = detect_encoding(path)
     with path.open(encoding=encoding, newline="") as handle:
@@ -99,10 +108,10 @@ def inspect_file(path: Path, *, max_rows: int) -> tuple[str, list[str], list[str
     if total > max_rows:
         raise BatchTooLarge(f"the file has {total} rows; the limit is {max_rows} rows")
     unknown = [column for column, name in zip(header, names, strict=True) if name not in KNOWN]
-    return encoding, header, unknown, total
+    return FileCheck(encoding, header, unknown, total)
 
 
-def iter_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
+def iter_csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
     """(row number from 1, cells) for each non-blank data row."""
     with path.open(encoding=encoding, newline="") as handle:
         reader = csv.reader(handle)

@@ -4,7 +4,6 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from threading import Event
 
@@ -16,19 +15,13 @@ from service.config import Settings
 from service.engine import Engine
 from service.engine.models import ScreeningResult
 from service.store import batches
-from service.store.tables import BatchJob
+from service.store.batches import ScreenedRow
+from service.store.tables import BatchJob, JobStatus
+from service.workflows.screening import CountDecision, decide, record_rows
 
 log = logging.getLogger("service.batch")
 
-# Chinese measures take effect on Beijing calendar days; China keeps UTC+8 all year.
-BEIJING = timezone(timedelta(hours=8), "CST")
-
 Progress = Callable[[int, int], None]
-
-
-def beijing_today() -> date:
-    """Today's date in Beijing, the default `as_of` of a screening."""
-    return datetime.now(BEIJING).date()
 
 
 def create_job(
@@ -42,17 +35,17 @@ def create_job(
     job_id: str | None = None,
 ) -> BatchJob:
     """Check the file (raising before any work) and store a queued job for it."""
-    encoding, header, unknown, total = reading.inspect_file(path, max_rows=settings.batch_max_rows)
+    checked = reading.inspect_file(path, max_rows=settings.batch_max_rows)
     with Session(db) as session:
         job = BatchJob(
             id=job_id or str(uuid.uuid4()),
-            status="queued",
+            status=JobStatus.queued,
             filename=filename,
             input_path=str(path.resolve()),
-            encoding=encoding,
-            columns=header,
-            unknown_columns=unknown,
-            total_rows=total,
+            encoding=checked.encoding,
+            columns=checked.header,
+            unknown_columns=checked.unknown_columns,
+            total_rows=checked.total_rows,
             counts={},
             idempotency_key=idempotency_key,
             api_key_id=api_key_id or batches.local_key_id(session=session),
@@ -68,17 +61,21 @@ def run_job(
     job_id: str,
     stop: Event | None = None,
     progress: Progress | None = None,
+    count: CountDecision | None = None,
 ) -> BatchJob:
-    """Screen the rows not yet stored, a chunk per transaction; stop early when `stop` is set."""
+    """Screen the rows not yet stored, a chunk per transaction; stop early when `stop` is set.
+
+    `count` hears the decision of every row stored (the service's decisions metric).
+    """
     with Session(db) as session:
         job = batches.get_job(session=session, job_id=job_id)
         assert job is not None, job_id
-        if job.status == "done":
+        if job.status == JobStatus.done:
             return job
         done = batches.last_row_number(session=session, job_id=job_id)
     log.info("batch.started", extra={"job_id": job_id, "from_row": done + 1})
-    chunk: list = []
-    for number, cells in reading.iter_rows(Path(job.input_path), job.encoding):
+    chunk: list[ScreenedRow] = []
+    for number, cells in reading.iter_csv_rows(Path(job.input_path), job.encoding):
         if number <= done:
             continue
         chunk.append(screen_row(engine, job.columns, number, cells))
@@ -87,13 +84,13 @@ def run_job(
         stopping = stop is not None and stop.is_set()
         if len(chunk) >= settings.batch_chunk_size or stopping:
             # On shutdown the rows in hand are committed at once (a checkpoint), not at chunk end.
-            _commit(db, job, chunk, progress)
+            _commit(db, job, chunk, progress, count)
             chunk = []
             if stopping:
                 log.info("batch.paused", extra={"job_id": job_id, "at_row": number})
                 return job
     if chunk:
-        _commit(db, job, chunk, progress)
+        _commit(db, job, chunk, progress, count)
     with Session(db) as session:
         batches.finish_job(session=session, job_id=job_id)
         finished = batches.get_job(session=session, job_id=job_id)
@@ -102,24 +99,30 @@ def run_job(
     return finished
 
 
-def _commit(db: sqlalchemy.Engine, job: BatchJob, chunk: list, progress: Progress | None) -> None:
-    with Session(db) as session:
-        batches.add_chunk(session=session, job_id=job.id, rows=chunk, api_key_id=job.api_key_id)
+def _commit(
+    db: sqlalchemy.Engine,
+    job: BatchJob,
+    chunk: list[ScreenedRow],
+    progress: Progress | None,
+    count: CountDecision | None,
+) -> None:
+    record_rows(db, job_id=job.id, rows=chunk, api_key_id=job.api_key_id, count=count)
     if progress is not None:
-        progress(chunk[-1][0], job.total_rows)
+        progress(chunk[-1].number, job.total_rows)
 
 
-def screen_row(engine: Engine, header: list[str], number: int, cells: list[str]) -> tuple:
-    """(number, cells, request, result, outcome); request and result are None for a bad row."""
+def screen_row(engine: Engine, header: list[str], number: int, cells: list[str]) -> ScreenedRow:
+    """One CSV row screened; its request and result are None when it cannot be read."""
     try:
         request = reading.to_request(header, cells)
-        result = engine.screen(request, today=beijing_today())
+        result = decide(engine, request)
     except ValueError as exc:
-        return number, cells, None, None, {"error": str(exc)}
+        return ScreenedRow(number, cells, None, None, {"error": str(exc)})
     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
         log.exception("batch.row_failed", extra={"row": number})
-        return number, cells, None, None, {"error": f"internal error: {type(exc).__name__}"}
-    return number, cells, request, result, outcome(result)
+        error = {"error": f"internal error: {type(exc).__name__}"}
+        return ScreenedRow(number, cells, None, None, error)
+    return ScreenedRow(number, cells, request, result, outcome(result))
 
 
 def outcome(result: ScreeningResult) -> dict:

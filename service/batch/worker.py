@@ -13,6 +13,7 @@ from service.batch import runner
 from service.config import Settings
 from service.live_rules import LiveRules
 from service.store import batches
+from service.store.tables import JobStatus
 
 log = logging.getLogger("service.batch")
 RETRY_SECONDS = 2.0
@@ -28,9 +29,10 @@ class JobWorker:
         rules: LiveRules,
         settings: Settings,
         on_rows: Callable[[int], None] | None = None,
+        on_decision: Callable[[str], object] | None = None,
     ) -> None:
         self.db, self.rules, self.settings = db, rules, settings
-        self.on_rows = on_rows
+        self.on_rows, self.on_decision = on_rows, on_decision
         self.jobs: queue.Queue[str | None] = queue.Queue()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="batch-worker", daemon=True)
@@ -89,6 +91,7 @@ class JobWorker:
                     job_id=job_id,
                     stop=self.stopping,
                     progress=self._counter(job_id),
+                    count=self.on_decision,
                 )
             except IntegrityError:
                 log.warning("batch.taken_over", extra={"job_id": job_id})
@@ -104,6 +107,6 @@ class JobWorker:
     def _mark_failed(self, job_id: str) -> None:
         try:
             with Session(self.db) as session:
-                batches.finish_job(session=session, job_id=job_id, status="failed")
+                batches.finish_job(session=session, job_id=job_id, status=JobStatus.failed)
         except SQLAlchemyError:
             log.exception("batch.mark_failed_failed", extra={"job_id": job_id})

@@ -4,6 +4,8 @@ from dataclasses import replace
 from datetime import date
 
 from service.engine import overlays, timeline
+from service.engine.calendar import beijing_today
+from service.engine.coverage import checked_against, coverage_index, gap_advisories
 from service.engine.evaluate import Context, ScreeningState, evaluate
 from service.engine.explain import explain
 from service.engine.keys import (
@@ -74,6 +76,7 @@ class Engine:
                 if len(code) >= HS_NEAR_MATCH_DIGITS:
                     prefix = code[:HS_NEAR_MATCH_DIGITS]
                     self.hs_codes.setdefault(prefix, []).append((code, cid))
+        self.coverage = coverage_index(ruleset)
         self.overlays = [(i, c) for i, c in ruleset.categories.values() if c.triggered_by]
         self.informal = [
             (f.instrument, m) for f in ruleset.files.values() for m in f.informal_measures
@@ -81,7 +84,7 @@ class Engine:
 
     def screen(self, request: ScreeningRequest, today: date | None = None) -> ScreeningResult:
         """Decide one request: the most severe contribution of every category that applies."""
-        day = request.as_of or today or date.today()
+        day = request.as_of or today or beijing_today()
         ctx = _context(request, day)
         hits = self.index.search(normalise(_match_text(request)), self.floor)
         state = ScreeningState(ctx)
@@ -91,6 +94,11 @@ class Engine:
         decision = self._decide(state, hits)
         self._add_informal(state, hits)
         self._add_unverified(state)
+        checked = checked_against(
+            self.coverage, request.transaction_type, day, request.origin_country
+        )
+        if decision is Decision.allowed:
+            state.advisories += gap_advisories(checked)
         state.matches.sort(key=lambda m: (-m.decision.severity, -m.score, m.category_id))
         state.near_misses.sort(key=lambda m: (-m.score, m.category_id))
         return ScreeningResult(
@@ -101,7 +109,8 @@ class Engine:
             near_misses=state.near_misses,
             missing_information=list(dict.fromkeys(state.missing)),
             advisories=_unique(state.advisories),
-            explanation=explain(decision, state, self.ruleset.categories),
+            checked_against=[entry.instrument.id for entry in checked],
+            explanation=explain(decision, state, self.ruleset.categories, checked),
         )
 
     def _match_categories(self, state: ScreeningState, hits: Hits) -> None:
@@ -112,6 +121,8 @@ class Engine:
             if not isinstance(key, CategoryKey):
                 continue
             score, labels, words = found.get(key.category_id, (0.0, [], set()))
+            if hit.as_if_spelt_right > hit.score:
+                state.spelt_right[key.category_id] = hit.as_if_spelt_right
             strong = hit.best(self.ruleset.match_threshold)
             found[key.category_id] = (
                 max(score, hit.score),
@@ -193,10 +204,12 @@ class Engine:
         if not references:
             return
         state.reference_score = max(references)
+        # A typo must not hand the decision to a reference: compare as if it were spelt right.
         outranked = [
             m
             for m in state.matches
-            if m.control is not Control.not_controlled and m.score < state.reference_score
+            if m.control is not Control.not_controlled
+            and max(m.score, state.spelt_right.get(m.category_id, 0.0)) < state.reference_score
         ]
         for match in outranked:
             match.reason += " A closer not-controlled reference outranks it."
@@ -213,6 +226,8 @@ class Engine:
                     f"The description is in the domain of {instrument.number} ({domain.name}) "
                     "but matches none of its items closely enough to decide."
                 )
+                if domain.coverage_gap:
+                    state.advisories.append(_sector_gap(instrument, domain))
             contributions.append(Decision.unknown)
         if not state.matches:
             doubtful = [
@@ -292,6 +307,15 @@ class Engine:
                         instrument_id=instrument.id,
                     )
                 )
+
+
+def _sector_gap(instrument: Instrument, domain: DomainNet) -> Advisory:
+    """The advisory for a deal in a sector where the instrument has items we could not encode."""
+    return Advisory(
+        code="coverage_gap",
+        message=f"Coverage gap ({domain.name}) in {instrument.number}: {domain.ask}",
+        instrument_id=instrument.id,
+    )
 
 
 def _context(request: ScreeningRequest, day: date) -> Context:

@@ -235,6 +235,8 @@ class ScreeningState:
     missing: list[str] = field(default_factory=list)
     consumed: set[str] = field(default_factory=set)
     reference_score: float = 0.0
+    spelt_right: dict[str, float] = field(default_factory=dict)
+    """Category scores had every misspelt word been written correctly, where they differ."""
     notes: list[str] = field(default_factory=list)
 
     def add(self, evaluated: EvaluatedMatch, full: bool) -> None:

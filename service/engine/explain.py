@@ -1,5 +1,6 @@
 """Writes the one-paragraph explanation a compliance officer reads."""
 
+from service.engine.coverage import InstrumentCoverage
 from service.engine.evaluate import ScreeningState
 from service.engine.models import Decision, Match, MatchStatus
 from service.engine.schema import Category, Instrument, Regime, TransactionType
@@ -16,9 +17,6 @@ _ART2 = (
     "China), which does not name employment."
 )
 _ART2_NAMED = "MOFCOM Announcement 2025 No. 62 names employment and hiring as a form of export."
-_NOT_ENCODED = (
-    "Only the instruments in this rule set are encoded, not the full ~700-item Dual-Use List."
-)
 
 
 def _item(match: Match) -> str:
@@ -35,6 +33,7 @@ def explain(
     decision: Decision,
     state: ScreeningState,
     categories: dict[str, tuple[Instrument, Category]],
+    checked: list[InstrumentCoverage],
 ) -> str:
     """One paragraph: the decision, what decided it, what did not, and what is missing."""
     ctx = state.ctx
@@ -48,7 +47,8 @@ def explain(
     out += [f"It also matches {_item(m)}, which does not restrict it: {m.reason}" for m in others]
     out += state.notes
     if decision is Decision.unknown and state.missing:
-        out.append("To decide, the engine needs: " + "; ".join(dict.fromkeys(state.missing)) + ".")
+        needs = dict.fromkeys(m.rstrip(". ") for m in state.missing)
+        out.append("To decide, the engine needs: " + "; ".join(needs) + ".")
     for match in state.matches:
         instrument, category = categories[match.category_id]
         if category.confidence.value == "low":
@@ -72,7 +72,23 @@ def explain(
                 "instruments, and no extraterritorial category applies."
             )
         elif not state.matches:
-            out.append(f"No encoded category in force applies to it. {_NOT_ENCODED}")
-        else:
-            out.append(_NOT_ENCODED)
+            out.append("No encoded category in force applies to it.")
+        out.append(_checked(checked))
     return " ".join(out)
+
+
+def _checked(checked: list[InstrumentCoverage]) -> str:
+    """The sentence naming what an allowed answer was checked against."""
+    if not checked:
+        return "No encoded instrument concerns this kind of deal."
+    named = ", ".join(
+        f"{e.instrument.id} (partly encoded: {e.counted()})" if e.partial else e.instrument.id
+        for e in checked
+    )
+    caveat = (
+        " A partly encoded instrument may list this deal under an item these rules lack: see the "
+        "coverage_gap advisories."
+        if any(e.partial for e in checked)
+        else ""
+    )
+    return f"Checked against: {named}.{caveat}"

@@ -6,12 +6,16 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from service.engine.normalise import NormalText, fold, normalise
 
 # Words shorter than this must match exactly (codes, formulas, abbreviations such as LFP/LMFP).
-FUZZY_MIN_LENGTH = 6
+FUZZY_MIN_LENGTH = 5
 FUZZY_CUTOFF = 88.0
+# A word one edit (a letter changed, added, dropped or two swapped) from a vocabulary word is a
+# typo of it however short: at five letters its similarity falls to 80, below FUZZY_CUTOFF.
+ONE_EDIT_CUTOFF = 80.0
 FUZZY_CACHE_SIZE = 50_000
 
 K = TypeVar("K", bound=Hashable)
@@ -42,6 +46,8 @@ class Hit(Generic[K]):
 
     score: float = 0.0
     terms: list[tuple[float, CompiledTerm[K]]] = field(default_factory=list)
+    as_if_spelt_right: float = 0.0
+    """The best score with every misspelt word counted as if written correctly."""
 
     def best(self, floor: float) -> list[CompiledTerm[K]]:
         """Terms scoring at least `floor`, best first."""
@@ -106,9 +112,17 @@ class TermIndex(Generic[K]):
         cached = self._fuzzy_cache.get(word)
         if cached is not None:
             return cached
-        candidates = process.extract(
-            word, self._fuzzy_vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
-        )
+        candidates = [
+            (vocab_word, score, position)
+            for vocab_word, score, position in process.extract(
+                word,
+                self._fuzzy_vocabulary,
+                scorer=fuzz.ratio,
+                score_cutoff=ONE_EDIT_CUTOFF,
+                limit=10,
+            )
+            if score >= FUZZY_CUTOFF or _one_edit(word, vocab_word)
+        ]
         best = candidates[0][1] if candidates else 0.0
         closest = tuple((w, s) for w, s, _ in candidates if s == best)
         if len(self._fuzzy_cache) < FUZZY_CACHE_SIZE:
@@ -155,7 +169,16 @@ class TermIndex(Generic[K]):
             hit = hits.setdefault(term.owner, Hit())
             hit.terms.append((score, term))
             hit.score = max(hit.score, score)
+            spelt_right = _score(term, words, text.cjk, dict.fromkeys(fuzzy, 100.0))
+            hit.as_if_spelt_right = max(hit.as_if_spelt_right, spelt_right)
         return hits
+
+
+def _one_edit(word: str, vocab_word: str) -> bool:
+    """True when the words differ by one edit, also after spelling 'ph' as 'f' ("grafite")."""
+    if OSA.distance(word, vocab_word) <= 1:
+        return True
+    return OSA.distance(word.replace("ph", "f"), vocab_word.replace("ph", "f")) <= 1
 
 
 def _score(term: CompiledTerm[K], words: set[str], cjk: str, fuzzy: dict[str, float]) -> float:

@@ -208,3 +208,7 @@ class ScreeningResult(BaseModel):
     missing_information: list[str] = Field(default_factory=list)
     advisories: list[Advisory] = Field(default_factory=list)
     explanation: str
+    checked_against: list[str] = Field(
+        default_factory=list,
+        description="ids of the instruments in force that concern this kind of deal",
+    )

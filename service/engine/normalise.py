@@ -41,6 +41,22 @@ ABBREVIATIONS = {
 }
 _IRREGULAR = {"series": "series", "species": "species", "alumina": "alumina"}
 
+# Metal elements as written in Chinese (gold, 金, is left out: it is also the word for metal).
+_ELEMENTS = (
+    "锂铍硼钠镁铝硅钾钙钪钛钒铬锰铁钴镍铜锌镓锗砷硒铷锶钇锆铌钼钌铑钯银镉铟锡锑碲铯钡"
+    "镧铈镨钕钷钐铕钆铽镝钬铒铥镱镥铪钽钨铼锇铱铂汞铊铅铋钋镭锕钍铀钚"
+)
+ELEMENT = f"(?:稀土|[{_ELEMENTS}])"
+# "锗金属锭" and "金属锗锭" name the same thing; terms and descriptions both take the second form.
+_ELEMENT_FIRST = re.compile(f"(?<![非无])({ELEMENT})金属")
+# "不含镝", "不含有镝和铽", "非镝": a negated element list, rewritten as "无镝", "无镝无铽".
+_NEGATED = re.compile(f"(?:不含有|不包含|不含|无|非)((?:{ELEMENT}[、,，和及与或]?)+)")
+_ELEMENT_IN_LIST = re.compile(ELEMENT)
+# "Dy-free", "dysprosium free", "free of Dy", "without Dy": one word ("dyfree") per negated
+# name, so that a not-term such as "Dy free" cannot be assembled from words far apart.
+_FREE_AFTER = re.compile(r"\b([a-z][a-z0-9]*)(?:\s*-\s*|\s+)free\b(?!\s+(?:of|from)\b)")
+_FREE_BEFORE = re.compile(r"\b(?:free\s+(?:of|from)|without)\s+([a-z][a-z0-9]*)")
+
 
 @lru_cache(maxsize=1)
 def _converter() -> OpenCC:
@@ -77,13 +93,23 @@ def stem(word: str) -> str:
 
 
 def fold(text: str) -> str:
-    """NFKC, case-fold, traditional to simplified Chinese, unified unit spellings."""
+    """NFKC, case-fold, simplified Chinese, one spelling for units, word order and negation."""
     text = unicodedata.normalize("NFKC", text).casefold()
     if _HAS_CJK.search(text):
-        text = to_simplified(text)
+        text = _chinese_word_order(to_simplified(text))
     for pattern, replacement in _UNITS:
         text = pattern.sub(replacement, text)
-    return text
+    return _FREE_AFTER.sub(r"\1free", _FREE_BEFORE.sub(r"\1free", text))
+
+
+def _chinese_word_order(text: str) -> str:
+    """One spelling for an element named before 金属, and for a negated element list."""
+    text = _NEGATED.sub(_negate_each, text)
+    return _ELEMENT_FIRST.sub(r"金属\1", text)
+
+
+def _negate_each(found: re.Match[str]) -> str:
+    return "".join("无" + element for element in _ELEMENT_IN_LIST.findall(found.group(1)))
 
 
 @dataclass(frozen=True, slots=True)

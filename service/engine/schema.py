@@ -234,10 +234,42 @@ class Category(Strict):
         return self.confidence is Confidence.low and not self.confidence_note
 
 
+class Encoded(StrEnum):
+    """How much of an instrument's item list the rule files hold."""
+
+    complete = "complete"
+    partial = "partial"
+
+
+class Coverage(Strict):
+    """What an instrument's rule files encode of it, and what is known to be missing."""
+
+    encoded: Encoded
+    items_in_force: int | None = Field(
+        default=None, ge=0, description="items the instrument lists today, where known"
+    )
+    applies_to: list[TransactionType] = Field(
+        default_factory=list,
+        description="deals the whole instrument concerns; empty: those its categories apply to",
+    )
+    missing: str | None = Field(default=None, description="what the research could not encode")
+    check: str | None = Field(default=None, description="what an officer should check instead")
+
+    @model_validator(mode="after")
+    def _gap_is_named(self) -> "Coverage":
+        if self.encoded is Encoded.partial and not (self.missing and self.check):
+            raise ValueError("partial coverage needs `missing` and `check`")
+        return self
+
+
 class DomainNet(Strict):
     """Words that place a description in a controlled domain when no category matched."""
 
     name: str
+    coverage_gap: bool = Field(
+        default=False,
+        description="true: the domain holds items the research could not identify",
+    )
     terms: list[str] = Field(default_factory=list)
     terms_zh: list[str] = Field(default_factory=list)
     applies_to: list[TransactionType] = Field(default_factory=lambda: list(TransactionType))
@@ -281,6 +313,7 @@ class Instrument(Strict):
     confidence: Confidence = Confidence.high
     confidence_note: str | None = None
     summary: str
+    coverage: Coverage
 
 
 class RuleFile(Strict):

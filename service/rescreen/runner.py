@@ -3,7 +3,7 @@
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from threading import Event
 
 import sqlalchemy
@@ -11,9 +11,10 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from service.engine import Engine
+from service.engine.calendar import utc_day_start
 from service.engine.models import ScreeningRequest, ScreeningResult
 from service.store import batches, rescreens, reviews
-from service.store.tables import RescreenChange, RescreenJob, Screening, utcnow
+from service.store.tables import JobStatus, RescreenChange, RescreenJob, Screening, utcnow
 
 log = logging.getLogger("service.rescreen")
 
@@ -33,7 +34,7 @@ def create_job(
     with Session(db) as session:
         job = RescreenJob(
             id=str(uuid.uuid4()),
-            status="queued",
+            status=JobStatus.queued,
             since=since,
             as_of=as_of,
             ruleset_version=engine.ruleset.version,
@@ -58,7 +59,7 @@ def run_job(
     with Session(db) as session:
         job = rescreens.get_job(session=session, job_id=job_id)
         assert job is not None, job_id
-        if job.status in ("done", "failed"):
+        if job.status in (JobStatus.done, JobStatus.failed):
             return job
         since = _start(job.since)
         pages = rescreens.iter_scope(
@@ -128,4 +129,4 @@ def _flag_if_disposed(session: Session, change: RescreenChange, job: RescreenJob
 
 def _start(day: date | None) -> datetime | None:
     """Midnight UTC at the start of `day`, or None."""
-    return datetime.combine(day, time.min, tzinfo=UTC) if day else None
+    return utc_day_start(day) if day else None

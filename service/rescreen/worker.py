@@ -10,6 +10,7 @@ from sqlmodel import Session
 from service.live_rules import LiveRules
 from service.rescreen import runner
 from service.store import rescreens
+from service.store.tables import JobStatus
 
 log = logging.getLogger("service.rescreen")
 
@@ -60,4 +61,4 @@ class RescreenWorker:
                 with Session(self.db) as session:
                     job = rescreens.get_job(session=session, job_id=job_id)
                     if job is not None:
-                        rescreens.finish_job(session=session, job=job, status="failed")
+                        rescreens.finish_job(session=session, job=job, status=JobStatus.failed)

@@ -1,6 +1,7 @@
 """Batch jobs and their rows: create a job, commit a chunk of rows with its progress, read back."""
 
 from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, func, select
@@ -8,10 +9,27 @@ from sqlmodel import Session, col, func, select
 from service.engine.models import ScreeningRequest, ScreeningResult
 from service.store import chain
 from service.store.screenings import screening_record
-from service.store.tables import ApiKey, BatchJob, BatchRow, Role, utcnow
+from service.store.tables import (
+    UNFINISHED_JOBS,
+    ApiKey,
+    BatchJob,
+    BatchRow,
+    JobStatus,
+    Role,
+    utcnow,
+)
 
 LOCAL_KEY_ID = "local-cli"
-UNFINISHED = ("queued", "running")
+
+
+class ScreenedRow(NamedTuple):
+    """One CSV row as screened: request and result are None when the row could not be read."""
+
+    number: int
+    cells: list[str]
+    request: ScreeningRequest | None
+    result: ScreeningResult | None
+    outcome: dict[str, Any]
 
 
 def add_job(*, session: Session, job: BatchJob) -> BatchJob:
@@ -45,7 +63,7 @@ def list_jobs(
 
 def unfinished_job_ids(*, session: Session) -> list[str]:
     """Jobs queued or interrupted mid-run, oldest first."""
-    query = select(BatchJob.id).where(col(BatchJob.status).in_(UNFINISHED))
+    query = select(BatchJob.id).where(col(BatchJob.status).in_(UNFINISHED_JOBS))
     return list(session.exec(query.order_by(col(BatchJob.created_at))).all())
 
 
@@ -59,10 +77,10 @@ def add_chunk(
     *,
     session: Session,
     job_id: str,
-    rows: list[tuple[int, list[str], ScreeningRequest | None, ScreeningResult | None, dict]],
+    rows: list[ScreenedRow],
     api_key_id: str,
-) -> None:
-    """Store a chunk's chained audit records, rows and the job's progress in one transaction."""
+) -> list[dict[str, Any]]:
+    """Store a chunk's audit records, rows and progress in one transaction; return the records."""
     counts: dict[str, int] = {}
     audit, stored = [], []
     for number, cells, request, result, outcome in rows:
@@ -97,13 +115,14 @@ def add_chunk(
             rows_done=job.rows_done + len(rows),
             error_rows=job.error_rows + errors,
             counts=merged,
-            status="running",
+            status=JobStatus.running,
         )
     )
     session.commit()
+    return audit
 
 
-def finish_job(*, session: Session, job_id: str, status: str = "done") -> None:
+def finish_job(*, session: Session, job_id: str, status: JobStatus = JobStatus.done) -> None:
     """Mark the job finished (done or failed)."""
     session.execute(
         update(BatchJob)
@@ -113,7 +132,7 @@ def finish_job(*, session: Session, job_id: str, status: str = "done") -> None:
     session.commit()
 
 
-def iter_rows(*, session: Session, job_id: str, page: int = 1000) -> Iterator[BatchRow]:
+def iter_stored_rows(*, session: Session, job_id: str, page: int = 1000) -> Iterator[BatchRow]:
     """The job's stored rows in row order, read a page at a time."""
     after = 0
     while True:

@@ -5,7 +5,14 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from service.store.tables import RescreenChange, RescreenJob, Screening, utcnow
+from service.store.tables import (
+    UNFINISHED_JOBS,
+    JobStatus,
+    RescreenChange,
+    RescreenJob,
+    Screening,
+    utcnow,
+)
 
 
 def add_job(*, session: Session, job: RescreenJob) -> RescreenJob:
@@ -29,7 +36,7 @@ def list_jobs(*, session: Session, limit: int = 50) -> list[RescreenJob]:
 
 def unfinished_job_ids(*, session: Session) -> list[str]:
     """Jobs queued or running, oldest first: to resume at start-up."""
-    query = select(RescreenJob.id).where(col(RescreenJob.status).in_(("queued", "running")))
+    query = select(RescreenJob.id).where(col(RescreenJob.status).in_(UNFINISHED_JOBS))
     return list(session.exec(query.order_by(col(RescreenJob.created_at))))
 
 
@@ -79,13 +86,15 @@ def save_progress(
             )
             + 1,
         }
-    job.done, job.changed, job.status = done, job.changed + len(changes), "running"
+    job.done, job.changed, job.status = done, job.changed + len(changes), JobStatus.running
     session.add(job)
     session.commit()
     session.refresh(job)
 
 
-def finish_job(*, session: Session, job: RescreenJob, status: str = "done") -> RescreenJob:
+def finish_job(
+    *, session: Session, job: RescreenJob, status: JobStatus = JobStatus.done
+) -> RescreenJob:
     """Mark a job finished (done or failed)."""
     job.status, job.finished_at = status, utcnow()
     session.add(job)

@@ -18,6 +18,19 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+class JobStatus(StrEnum):
+    """Where a batch or re-screen job is; stored as its value."""
+
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+# Jobs a process resumes at start-up: never started, or cut off mid-run.
+UNFINISHED_JOBS = (JobStatus.queued, JobStatus.running)
+
+
 class Role(StrEnum):
     """What a key may do: screeners screen, auditors read, officers review, admins do all."""
 

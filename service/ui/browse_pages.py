@@ -6,8 +6,8 @@ from pydantic import ValidationError
 
 from service.api.deps import EngineDep, SessionDep
 from service.api.permissions import Permission
-from service.api.review_models import ReviewFilter
-from service.api.reviews import waiting
+from service.api.schemas.reviews import ReviewFilter
+from service.api.schemas.status import queue_items
 from service.engine.schema import TransactionType
 from service.ui.deps import SignedIn, need, render
 
@@ -17,14 +17,14 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 @router.get("/reviews")
 def review_queue(request: Request, user: SignedIn, session: SessionDep) -> Response:
     """Screenings waiting for an officer, oldest first, with the API's filters."""
-    need(user[0], Permission.reviews_read)
+    need(user.key, Permission.reviews_read)
     params = {k: v for k, v in request.query_params.items() if v}
     try:
         query = ReviewFilter.model_validate(params)
         errors: list[str] = []
     except ValidationError as exc:
         query, errors = ReviewFilter(), [str(e["msg"]) for e in exc.errors()]
-    items = waiting(session, query)
+    items = queue_items(session, query)
     return render(
         request,
         "reviews.html",

@@ -1,7 +1,7 @@
 """Dependencies of the /ui pages: templates, the signed-in key, role and CSRF checks."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from fastapi import Depends, Form, Request
 from fastapi.templating import Jinja2Templates
@@ -32,21 +32,28 @@ def ui_secret(request: Request) -> str:
     return request.app.state.ui_secret
 
 
-def signed_in(request: Request, session: SessionDep) -> tuple[ApiKey, ui_session.UiSession]:
+class User(NamedTuple):
+    """The signed-in key and its signed session cookie."""
+
+    key: ApiKey
+    session: ui_session.UiSession
+
+
+def signed_in(request: Request, session: SessionDep) -> User:
     """The signed-in, unrevoked key and its session; LoginRequired otherwise."""
     cookie = ui_session.decode(ui_secret(request), request.cookies.get(ui_session.COOKIE))
     key = keys.get_api_key(session=session, key_id=cookie.key_id) if cookie else None
     if cookie is None or key is None or key.revoked_at is not None:
         raise LoginRequired
-    return key, cookie
+    return User(key, cookie)
 
 
-SignedIn = Annotated[tuple[ApiKey, ui_session.UiSession], Depends(signed_in)]
+SignedIn = Annotated[User, Depends(signed_in)]
 
 
 def check_csrf(user: SignedIn, csrf_token: Annotated[str, Form()] = "") -> None:
     """Refuse a form whose CSRF token is not the session's."""
-    if not ui_session.same_token(user[1].csrf, csrf_token):
+    if not ui_session.same_token(user.session.csrf, csrf_token):
         raise PageForbidden("the form's CSRF token is missing or stale; reload the page")
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from service.api.review_models import DispositionCreate
+from service.api.schemas.reviews import DispositionCreate
 from service.engine.models import ScreeningRequest
 
 

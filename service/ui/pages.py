@@ -5,15 +5,16 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from service.api.deps import EngineDep, SessionDep
+from service.api.deps import EngineDep, SessionDep, services_of
 from service.api.permissions import Permission
-from service.api.screenings import beijing_today
-from service.api.status import history
+from service.api.schemas.status import history
+from service.engine.calendar import beijing_today
 from service.engine.schema import TransactionType
 from service.store import keys, reviews, screenings
 from service.ui import forms
 from service.ui import session as ui_session
 from service.ui.deps import CsrfChecked, SignedIn, may, need, owns, render, ui_secret
+from service.workflows.screening import decide_and_record
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 
@@ -69,11 +70,9 @@ def screen_form(request: Request, user: SignedIn) -> Response:
 
 
 @router.post("/screenings", dependencies=[CsrfChecked])
-async def screen(
-    request: Request, user: SignedIn, engine: EngineDep, session: SessionDep
-) -> Response:
-    """Screen the deal in the form, store it like the API does, show the result."""
-    need(user[0], Permission.screenings_create)
+async def screen(request: Request, user: SignedIn, engine: EngineDep) -> Response:
+    """Screen the deal in the form, store it by the API's path, show the result."""
+    need(user.key, Permission.screenings_create)
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
         request_model = forms.screening_request(form)
@@ -87,11 +86,13 @@ async def screen(
             form=form,
             errors=forms.errors_of(exc),
         )
-    result = engine.screen(request_model, today=beijing_today())
-    row = screenings.add_screening(
-        session=session, request=request_model, result=result, api_key_id=user[0].id
+    recorded = await decide_and_record(
+        request_model,
+        engine=engine,
+        recorder=services_of(request).recorder,
+        api_key_id=user.key.id,
     )
-    return RedirectResponse(f"/ui/screenings/{row.id}", status_code=303)
+    return RedirectResponse(f"/ui/screenings/{recorded.record['id']}", status_code=303)
 
 
 @router.get("/screenings/{screening_id}")
@@ -99,7 +100,7 @@ def screening_page(
     request: Request, screening_id: str, user: SignedIn, session: SessionDep, on: str | None = None
 ) -> Response:
     """A screening's result with citations and its full history."""
-    owner = need(user[0], Permission.screenings_read)
+    owner = need(user.key, Permission.screenings_read)
     row = screenings.get_screening(session=session, screening_id=screening_id)
     if row is None or not owns(owner, row.api_key_id):
         return render(request, "error.html", user, status=404, message="no such screening")
@@ -109,7 +110,7 @@ def screening_page(
         "screening.html",
         user,
         record=record,
-        may_dispose=may(user[0], Permission.dispositions_create),
+        may_dispose=may(user.key, Permission.dispositions_create),
         errors=[],
         form={},
     )
@@ -120,7 +121,7 @@ async def dispose(
     request: Request, screening_id: str, user: SignedIn, session: SessionDep
 ) -> Response:
     """Record the disposition in the form; back to the screening's history."""
-    need(user[0], Permission.dispositions_create)
+    need(user.key, Permission.dispositions_create)
     row = screenings.get_screening(session=session, screening_id=screening_id)
     if row is None:
         return render(request, "error.html", user, status=404, message="no such screening")
@@ -146,7 +147,7 @@ async def dispose(
         reason=body.reason,
         attachments=body.attachments,
         licence=body.licence.model_dump(mode="json") if body.licence else None,
-        api_key_id=user[0].id,
-        api_key_name=user[0].name,
+        api_key_id=user.key.id,
+        api_key_name=user.key.name,
     )
     return RedirectResponse(f"/ui/screenings/{screening_id}", status_code=303)

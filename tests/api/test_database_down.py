@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from service.api.errors import MESSAGE_DB_DOWN
 from service.app import create_app
-from tests.serving import free_port
+from tests.runtime.serving import free_port
 
 
 def test_an_unreachable_database_is_a_fast_503_not_a_500(settings, engine):

@@ -4,7 +4,7 @@ from datetime import date
 
 import orjson
 
-from service.api.models import record_from_row, record_json
+from service.api.schemas.screenings import record_from_row, record_json
 from service.engine import Engine
 from service.engine.models import ScreeningRequest
 from service.store.screenings import screening_record

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from service.app import create_app
 from service.engine import Engine, load_ruleset
 from service.store.tables import Role
-from tests.rules_edit import GAAS, ban_gallium_arsenide, break_gallium_arsenide, copy_rules
+from tests.runtime.rules_edit import GAAS, ban_gallium_arsenide, break_gallium_arsenide, copy_rules
 
 RELOAD = "/v1/admin/rules/reload"
 

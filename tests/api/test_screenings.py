@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from service.api.examples import SCREENING_EXAMPLES
+from service.api.schemas.examples import SCREENING_EXAMPLES
 from service.engine import Engine, ScreeningRequest
 from service.store import screenings
 from service.store.tables import ApiKey, Role
@@ -54,7 +54,7 @@ def test_response_follows_the_contract_field_order(client, auth):
     answer = post(client, auth, EXAMPLES["technology_transfer"])
     assert list(answer) == [
         "id", "reference", "decision", "as_of", "ruleset", "matches", "near_misses",
-        "missing_information", "advisories", "explanation", "created_at",
+        "missing_information", "advisories", "explanation", "checked_against", "created_at",
     ]  # fmt: skip
     assert answer["ruleset"]["digest"].startswith("sha256:")
     created = datetime.fromisoformat(answer["created_at"])

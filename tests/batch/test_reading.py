@@ -108,7 +108,7 @@ def test_the_generated_gb18030_fixture_reads_back(tmp_path):
     path = make_gb18030_fixture.write(tmp_path / "gb.csv", 12)
     encoding, header, unknown, total = reading.inspect_file(path, max_rows=100)
     assert (encoding, unknown, total) == ("gb18030", ["备注"], 12)
-    rows = list(reading.iter_rows(path, encoding))
+    rows = list(reading.iter_csv_rows(path, encoding))
     assert rows[0][1][2].startswith("高纯镓")
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from service.engine.coverage import checked_against, coverage_index
 from service.engine.evaluate import ScreeningState, evaluate
 from service.engine.explain import explain
 from service.engine.loader import RuleSet
@@ -18,7 +19,11 @@ def explained(
     state = ScreeningState(context(day, **request))
     for cid, terms in matched.items():
         state.add(evaluate(state.ctx, *ruleset.categories[cid], 100.0, terms), full=True)
-    return explain(decision, state, ruleset.categories)
+    ctx = state.ctx
+    checked = checked_against(
+        coverage_index(ruleset), ctx.request.transaction_type, day, ctx.origin
+    )
+    return explain(decision, state, ruleset.categories, checked)
 
 
 def test_a_deciding_match_is_named_with_its_terms_score_and_citation(toy_ruleset):
@@ -65,10 +70,12 @@ def test_a_hire_matching_the_catalogue_notes_the_art_2_interpretation(toy_rulese
     assert "interpretation of Art. 2 of the Regulations" in text
 
 
-def test_no_match_says_only_the_encoded_instruments_were_checked(toy_ruleset):
+def test_no_match_names_the_instruments_it_was_checked_against(toy_ruleset):
     text = explained(toy_ruleset, Decision.allowed, {})
-    assert "No encoded category in force applies to it." in text
-    assert "not the full ~700-item Dual-Use List" in text
+    assert text.endswith(
+        "No encoded category in force applies to it. "
+        "Checked against: TEST-GALLIUM, TEST-GOODS, TEST-US."
+    )
 
 
 def test_an_export_from_outside_china_says_it_is_out_of_jurisdiction(toy_ruleset):

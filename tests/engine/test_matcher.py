@@ -41,9 +41,9 @@ def test_a_small_misspelling_of_a_long_word_still_matches(index):
     assert 95.0 < score < 100.0
 
 
-def test_a_misspelling_beyond_the_fuzzy_cutoff_counts_as_missing(index):
-    # 'phosfate' is too far from 'phosphate': two of three words found.
-    assert scores(index, "lithium iron phosfate") == {LFP: 66.7}
+def test_a_different_word_that_resembles_a_term_word_counts_as_missing(index):
+    # 'phosphorus' is not 'phosphate': two of three words found.
+    assert scores(index, "lithium iron phosphorus") == {LFP: 66.7}
 
 
 def test_short_words_such_as_codes_must_match_exactly(index):

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from service.cli import app
 from service.engine.models import Decision
 from service.store import batches, chain, migrate, screenings
+from service.store.batches import ScreenedRow
 from service.store.tables import BatchJob, Screening
 from tests.conftest import MIGRATIONS
 from tests.store.test_screenings import make_request, make_result
@@ -123,10 +124,10 @@ def test_batch_chunks_are_chained_with_single_screenings(db, session: Session, k
     )
     batches.add_job(session=session, job=job)
     rows = [
-        (n, ["material_export", "x"], make_request(reference=f"B{n}"), make_result(), {})
+        ScreenedRow(n, ["material_export", "x"], make_request(reference=f"B{n}"), make_result(), {})
         for n in (1, 2)
     ]
-    rows.append((3, ["bad", ""], None, None, {"error": "bad row"}))
+    rows.append(ScreenedRow(3, ["bad", ""], None, None, {"error": "bad row"}))
     batches.add_chunk(session=session, job_id="job-1", rows=rows, api_key_id=key_id)
     verdict = verify(db)
     assert (verdict.intact, verdict.rows) == (True, 3)
