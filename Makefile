@@ -31,9 +31,11 @@ test: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/pytest tests/browser --basetemp=/tmp/browser-shots
 
+# ruff (with DTZ: no naive datetimes), then the import-linter layer contracts in pyproject.toml.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 eval: $(STAMP)
 	scripts/run_eval.sh

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from service.engine.errors import ScreeningError
 from service.engine.models import ScreeningRequest
 from service.engine.parameters import PARAMETERS
+from service.workflows.batches import BatchTooLarge
 
 REQUIRED = ("transaction_type", "description")
 PLAIN_FIELDS = (
@@ -42,13 +43,6 @@ class BatchFileError(ScreeningError):
 
     code = "bad_batch_file"
     status = 400
-
-
-class BatchTooLarge(ScreeningError):
-    """The file is over a configured size or row limit."""
-
-    code = "payload_too_large"
-    status = 413
 
 
 def detect_encoding(path: Path) -> str:

@@ -5,13 +5,23 @@ checked against and, where one of them is only partly encoded, says so in a `cov
 advisory, so that "no encoded item applies" is never read as "nothing applies".
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from service.engine.loader import RuleSet
 from service.engine.models import Advisory
-from service.engine.schema import Control, Encoded, Instrument, Regime, TransactionType
+from service.engine.schema import (
+    Category,
+    Control,
+    Encoded,
+    Instrument,
+    Regime,
+    TransactionType,
+)
 
+_ITEM_CODE = re.compile(r"^(\d{6}[JX]|\d[A-E]\d{3})\b")
+_ENTRY_TITLE = re.compile(r"entry ([\u3400-\u9fff][^\s,;]*)")
 # Regimes whose files hold no items of their own to check a deal against.
 _NOT_CHECKED = frozenset({Regime.reference, Regime.informal, Regime.legal_basis})
 
@@ -51,17 +61,30 @@ class InstrumentCoverage:
 
 
 def items_encoded(ruleset: RuleSet, instrument_id: str) -> int:
-    """Distinct list items that restrict or prohibit something.
-
-    An item number names the item up to its first comma; the rest names a control point of it
-    ("252604X, control point 1"). A category without a number counts as an item of its own.
-    """
+    """Distinct current list items (no end date) that restrict or prohibit something."""
     items = {
-        category.item_number.split(",", 1)[0] if category.item_number else category.id
+        item_of(category)
         for instrument, category in ruleset.categories.values()
-        if instrument.id == instrument_id and category.control is not Control.not_controlled
+        if instrument.id == instrument_id
+        and category.control is not Control.not_controlled
+        and category.effective_to is None
     }
     return len(items)
+
+
+def item_of(category: Category) -> str:
+    """The list item a category encodes (or a control point of): its code, else its entry title.
+
+    "252604X, control point 1" is item 252604X; "number not confirmed; prohibited entry
+    稀土的提炼、加工、利用技术, control point 2" is that entry; anything else is its own item.
+    """
+    number = category.item_number or ""
+    code = _ITEM_CODE.match(number)
+    if code:
+        return code.group(1)
+    # A prohibited and a restricted entry may share a title (中医医疗技术 J and X).
+    entry = _ENTRY_TITLE.search(number)
+    return f"{entry.group(1)} ({category.control.value})" if entry else category.id
 
 
 def coverage_index(ruleset: RuleSet) -> dict[str, InstrumentCoverage]:

@@ -42,6 +42,14 @@ _SPECS = (
         "share of the item's value made up of China-origin rare-earth items",
         maximum=100.0,
     ),
+    # ---- Dual-Use List (2024 No. 51), category 1: materials, chemicals, microorganisms, toxins
+    #
+    #
+    # ---- Dual-Use List, categories 2-5: processing, electronics, computers, telecoms, crypto
+    #
+    #
+    # ---- Dual-Use List, categories 6-9 and 0; nuclear export list; drug precursors
+    #
 )
 
 PARAMETERS: dict[str, ParameterSpec] = {spec.name: spec for spec in _SPECS}

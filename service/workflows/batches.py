@@ -3,10 +3,17 @@
 from pathlib import Path
 from typing import BinaryIO
 
-from service.batch.reading import BatchTooLarge
 from service.config import Settings
+from service.engine.errors import ScreeningError
 
 COPY_BYTES = 1 << 20
+
+
+class BatchTooLarge(ScreeningError):
+    """The file is over a configured size or row limit."""
+
+    code = "payload_too_large"
+    status = 413
 
 
 def save_upload(stream: BinaryIO, settings: Settings, job_id: str) -> Path:

@@ -12,6 +12,16 @@ def test_instruments_are_those_of_the_loaded_rule_set(client, auth, engine: Engi
     assert sum(i["category_count"] for i in instruments) == len(engine.ruleset.categories)
 
 
+def test_instruments_show_their_coverage(client, auth):
+    instruments = {i["id"]: i for i in client.get("/v1/instruments", headers=auth).json()}
+    catalogue = instruments["CN-TECH-CATALOGUE"]["coverage"]
+    assert catalogue["encoded"] == "partial"
+    assert catalogue["items_in_force"] == 132
+    assert 20 <= catalogue["items_encoded"] < 132
+    assert "catalogue" in catalogue["check"]
+    assert instruments["MOFCOM-GAC-2023-23"]["coverage"]["encoded"] == "complete"
+
+
 def test_categories_list_everything_by_default(client, auth, engine: Engine):
     page = client.get("/v1/categories", params={"limit": 200}, headers=auth).json()
     assert page["total"] == len(engine.ruleset.categories)

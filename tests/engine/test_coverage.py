@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from service.config import PROJECT_DIR
 from service.engine import Engine, load_ruleset
+from service.engine.coverage import item_of
 from service.engine.models import Decision, ScreeningRequest
 from service.engine.schema import Coverage
 
@@ -62,3 +63,13 @@ def test_a_repealed_or_future_instrument_is_not_checked(engine: Engine) -> None:
 def test_partial_coverage_must_say_what_is_missing() -> None:
     with pytest.raises(ValidationError, match="partial coverage needs"):
         Coverage(encoded="partial", items_in_force=10)
+
+
+def test_control_points_count_as_one_item(engine: Engine) -> None:
+    categories = engine.ruleset.categories
+    lfp, lmfp = categories["tc-252604x-lfp"][1], categories["tc-252604x-lmfp"][1]
+    assert item_of(lfp) == item_of(lmfp) == "252604X"
+    prohibited = [
+        c for _, c in categories.values() if c.id.startswith("tc-re-") and "J" not in c.id
+    ]
+    assert len({item_of(c) for c in prohibited}) < len(prohibited)

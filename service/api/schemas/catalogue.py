@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from service.api.schemas.screenings import Page, PageQuery
 from service.engine import timeline
+from service.engine.coverage import items_encoded
 from service.engine.evaluate import citation
 from service.engine.loader import RuleSet
 from service.engine.models import Citation
@@ -13,6 +14,7 @@ from service.engine.parameters import PARAMETERS
 from service.engine.schema import (
     Category,
     Control,
+    Encoded,
     ExampleCase,
     Instrument,
     ParameterCondition,
@@ -23,6 +25,23 @@ from service.engine.schema import (
 )
 
 INSTRUMENT_ID = Field(description="instrument id", examples=["MOFCOM-GAC-2023-23"])
+
+
+class CoverageOut(BaseModel):
+    """How much of an instrument the rule set encodes, and what an officer should check."""
+
+    encoded: Encoded = Field(description="complete or partial", examples=["partial"])
+    items_encoded: int = Field(
+        description="distinct list items encoded that restrict or prohibit", examples=[31]
+    )
+    items_in_force: int | None = Field(
+        description="items the instrument lists today, where known", examples=[132]
+    )
+    applies_to: list[TransactionType] = Field(
+        description="deals the whole instrument concerns (empty: those its categories apply to)"
+    )
+    missing: str | None = Field(description="what the rule set does not encode", examples=[None])
+    check: str | None = Field(description="what to check instead", examples=[None])
 
 
 class InstrumentOut(BaseModel):
@@ -50,6 +69,7 @@ class InstrumentOut(BaseModel):
     confidence: str = Field(description="high or low: how sure the research is", examples=["high"])
     summary: str = Field(description="what it does, in one sentence")
     category_count: int = Field(description="how many categories it encodes", examples=[12])
+    coverage: CoverageOut = Field(description="what of the instrument is encoded")
 
 
 class CategorySummary(BaseModel):
@@ -132,9 +152,15 @@ def instruments(ruleset: RuleSet) -> list[InstrumentOut]:
     counts: dict[str, int] = {}
     for instrument, _ in ruleset.categories.values():
         counts[instrument.id] = counts.get(instrument.id, 0) + 1
-    fields = set(InstrumentOut.model_fields) - {"category_count"}
+    fields = set(InstrumentOut.model_fields) - {"category_count", "coverage"}
     return [
-        InstrumentOut(**instrument.model_dump(include=fields), category_count=counts.get(iid, 0))
+        InstrumentOut(
+            **instrument.model_dump(include=fields),
+            category_count=counts.get(iid, 0),
+            coverage=CoverageOut(
+                **instrument.coverage.model_dump(), items_encoded=items_encoded(ruleset, iid)
+            ),
+        )
         for iid, instrument in sorted(ruleset.instruments.items())
     ]
 

@@ -1,0 +1,1 @@
+"""Export-approval screening service."""

@@ -1,0 +1,1 @@
+"""The HTTP layer: routers, dependencies and error handlers over the engine and the store."""

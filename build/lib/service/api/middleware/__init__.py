@@ -1,0 +1,1 @@
+"""Pure ASGI middleware: body limit, request context, metrics timing, security headers."""

@@ -1,0 +1,70 @@
+"""Refuses request bodies over the size limit, by Content-Length and while reading chunks."""
+
+from collections.abc import Callable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.api.errors import PayloadTooLarge, error_response
+
+
+class BodyLimitMiddleware:
+    """413 in the common shape once a body passes `limit_for(scope)` bytes.
+
+    A declared Content-Length over the limit is refused before anything is read. A chunked
+    body (or one that lies about its length) is counted as it arrives: the first chunk over the
+    limit stops the read, and whatever the app then answers is replaced by the 413.
+    """
+
+    def __init__(self, app: ASGIApp, limit_for: Callable[[Scope], int]) -> None:
+        self.app, self.limit_for = app, limit_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve the request with a counting `receive`."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope)
+        if _declared_length(scope) > limit:
+            await _too_large(limit)(scope, receive, send)
+            return
+        received, exceeded, started = 0, False, False
+
+        async def counting_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    exceeded = True
+                    raise PayloadTooLarge(f"the request body is over the limit of {limit} bytes")
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if exceeded and not started:
+                return  # the app's answer to a cut-off body; the 413 goes out instead
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except PayloadTooLarge:
+            if started:
+                raise
+        if exceeded and not started:
+            await _too_large(limit)(scope, receive, send)
+
+
+def _too_large(limit: int) -> ASGIApp:
+    """The 413 answer naming the limit."""
+    return error_response(
+        413, "payload_too_large", f"the request body is over the limit of {limit} bytes"
+    )
+
+
+def _declared_length(scope: Scope) -> int:
+    """The Content-Length header as a number, 0 when absent or not a number."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0

@@ -1,0 +1,1 @@
+"""Request and response shapes of the published API, and their converters from stored rows."""

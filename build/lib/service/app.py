@@ -1,0 +1,117 @@
+"""Builds the FastAPI application; nothing is loaded until the app starts."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import Scope
+
+from service.api.errors import EXCEPTION_HANDLERS
+from service.api.middleware.body_limit import BodyLimitMiddleware
+from service.api.middleware.metrics import MetricsMiddleware
+from service.api.middleware.request_context import RequestContextMiddleware
+from service.api.middleware.security_headers import SecurityHeadersMiddleware
+from service.api.routes import (
+    admin,
+    batches,
+    categories,
+    dispositions,
+    docs,
+    health,
+    instruments,
+    metrics,
+    parameters,
+    rescreens,
+    reviews,
+    rulesets,
+    screenings,
+)
+from service.api.routes import keys as keys_api
+from service.config import Settings
+from service.engine import Engine
+from service.runtime import services as runtime
+from service.runtime.metrics import Metrics
+from service.ui import routes as ui_routes
+
+log = logging.getLogger("service.app")
+
+DESCRIPTION = """Screens technology transfers, equipment sales, material exports and engineer
+hires against Chinese export-approval categories, and answers `prohibited`,
+`approval-required`, `unknown` or `allowed` with matches, citations and an explanation.
+
+Every `/v1` route needs an `X-API-Key` header (`screening keys create`); what each role may
+do is in the README. Every error has the shape `{"code", "message", "details"}`."""
+# Room for the multipart framing around a batch file of the largest allowed size.
+MULTIPART_OVERHEAD = 1 << 20
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """The application; `engine` lets a caller share one prebuilt engine (e.g. across tests)."""
+    settings = settings or Settings()
+    app_metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """Start the runtime's components for the app's life; stop them in reverse order."""
+        running = runtime.start(settings, app_metrics, engine)
+        app.state.services = running.services
+        try:
+            yield
+        finally:
+            app.state.services = None
+            runtime.stop(running)
+
+    app = FastAPI(
+        title="Export-approval screening",
+        version=version("export-screening"),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        exception_handlers=EXCEPTION_HANDLERS,
+        docs_url=None,
+    )
+    app.state.metrics = app_metrics
+    docs.install(app)
+    for module in (
+        screenings,
+        dispositions,
+        reviews,
+        batches,
+        rescreens,
+        rulesets,
+        instruments,
+        categories,
+        parameters,
+        keys_api,
+        admin,
+        health,
+        metrics,
+    ):
+        app.include_router(module.router)
+    ui_routes.install(app, settings)
+    add_middleware(app, settings, app_metrics)
+    return app
+
+
+def add_middleware(app: FastAPI, settings: Settings, app_metrics: Metrics) -> None:
+    """Pure ASGI middleware, innermost first: body limit, CORS, request id, metrics, headers."""
+
+    def body_limit(scope: Scope) -> int:
+        if scope["method"] == "POST" and scope["path"] == "/v1/batches":
+            return settings.batch_max_upload_bytes + MULTIPART_OVERHEAD
+        return settings.max_body_bytes
+
+    app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
+    if origins := settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["X-API-Key", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After", "X-Batch-Status"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=app_metrics)
+    app.add_middleware(SecurityHeadersMiddleware)

@@ -1,0 +1,1 @@
+"""Batch screening of CSV files: read, screen in resumable chunks, write results."""

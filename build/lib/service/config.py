@@ -1,0 +1,76 @@
+"""Runtime settings, read once from SCREENING_* environment variables."""
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; the only place that reads the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="SCREENING_", extra="ignore")
+
+    # SQLAlchemy URL: an embedded SQLite file by default, postgresql+psycopg://... in production.
+    database_url: str = "sqlite:///./data/screening.db"
+    # Folder holding ruleset.yaml and one YAML file per legal instrument.
+    rules_dir: Path = PROJECT_DIR / "rules"
+    # Alembic scripts; set it when the package is installed away from the source tree.
+    migrations_dir: Path = PROJECT_DIR / "migrations"
+    # Interface and port `screening serve` binds to.
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    # Upper bound on `limit` for paged lists; larger requests are cut down to it.
+    max_page_size: int = Field(default=200, ge=1)
+    # Level of the JSON log lines written to stderr.
+    log_level: str = "INFO"
+    # Folder for uploaded batch files (one CSV per job, kept so a job can resume).
+    data_dir: Path = Path("./data")
+    # Largest batch upload accepted, in bytes; larger ones get 413.
+    batch_max_upload_bytes: int = Field(default=50_000_000, ge=1)
+    # Most rows a batch file may hold; more gets 413.
+    batch_max_rows: int = Field(default=1_000_000, ge=1)
+    # Rows screened and committed together: one transaction per chunk.
+    batch_chunk_size: int = Field(default=500, ge=1)
+    # Pause after each row, in seconds; only for tests and demos of interrupted jobs.
+    batch_row_delay: float = Field(default=0.0, ge=0)
+    # Largest request body in bytes (batch uploads use batch_max_upload_bytes); larger gets 413.
+    max_body_bytes: int = Field(default=1_000_000, ge=1)
+    # Requests one API key may make per minute; 0 switches rate limiting off.
+    rate_limit_per_minute: int = Field(default=0, ge=0)
+    # Redis URL shared by every instance for rate limits; unset keeps counters in the process.
+    redis_url: str | None = None
+    # Prefix of the Redis keys this service writes, so instances of several services can share.
+    redis_prefix: str = "screening"
+    # Comma-separated origins allowed by CORS; empty (the default) sends no CORS headers at all.
+    cors_origins: str = ""
+    # Start a re-screen of every stored screening when a rule set not seen before is loaded.
+    rescreen_on_new_ruleset: bool = False
+    # Secret that signs the /ui session cookie; a random one per process when unset
+    # (sign-ins then end at restart). Set it when several processes serve the UI.
+    ui_secret: str | None = Field(default=None, min_length=32)
+    # Seconds to wait when connecting to PostgreSQL, and for a free pooled connection; past
+    # them a request fails with 503 database_unavailable instead of hanging.
+    db_connect_timeout: int = Field(default=3, ge=1)
+    db_pool_timeout: float = Field(default=5, gt=0)
+    # Seconds an API key, once looked up, is trusted without reading it again. A key revoked
+    # through another process or the CLI keeps working this long; 0 reads it on every request.
+    key_cache_seconds: float = Field(default=5, ge=0, le=60)
+    # Read by the test suite only: when set, tests run against this PostgreSQL database.
+    test_database_url: str | None = None
+    # Read by the test suite only: when set, the Redis rate-limit tests run against it.
+    test_redis_url: str | None = None
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """The configured CORS origins, without blanks."""
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, url: str) -> str:
+        if url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("name the psycopg 3 driver: postgresql+psycopg://user:pass@host/db")
+        return url

@@ -1,0 +1,73 @@
+"""Compares the parameter values a caller gave with a category's thresholds."""
+
+import operator
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+
+from service.engine.models import ParameterCheck
+from service.engine.schema import Category, Operator
+
+_COMPARE: dict[Operator, Callable[[float, float], bool]] = {
+    Operator.ge: operator.ge,
+    Operator.gt: operator.gt,
+    Operator.le: operator.le,
+    Operator.lt: operator.lt,
+}
+
+
+class Outcome(StrEnum):
+    """What the parameters say about a category."""
+
+    met = "met"
+    not_met = "not_met"
+    missing = "missing"
+
+
+def check(category: Category, values: Mapping[str, float]) -> tuple[Outcome, list[ParameterCheck]]:
+    """Evaluate every threshold; combine them with the category's all/any rule.
+
+    With `all`, one failed threshold takes the category out even if others are missing;
+    with `any`, one met threshold brings it in even if others are missing.
+    """
+    checks = [
+        ParameterCheck(
+            name=c.name,
+            operator=c.operator.value,
+            threshold=c.threshold,
+            unit=c.unit,
+            value=values.get(c.name),
+            met=None if c.name not in values else _COMPARE[c.operator](values[c.name], c.threshold),
+            note=c.note,
+        )
+        for c in category.parameters
+    ]
+    if not checks:
+        return Outcome.met, checks
+    results = [c.met for c in checks]
+    if category.parameters_match == "all":
+        if False in results:
+            return Outcome.not_met, checks
+        return (Outcome.missing if None in results else Outcome.met), checks
+    if True in results:
+        return Outcome.met, checks
+    return (Outcome.missing if None in results else Outcome.not_met), checks
+
+
+def describe(checks: list[ParameterCheck], ceilings: Mapping[str, str] | None = None) -> str:
+    """A short text of the comparisons, e.g. 'compaction_density_g_cm3 2.5 < 2.58 g/cm3'.
+
+    `ceilings` names the parameters whose value is an implied upper bound, with the reason.
+    """
+    parts = []
+    for c in checks:
+        if c.value is None:
+            parts.append(f"{c.name} not given (threshold {c.operator} {c.threshold:g} {c.unit})")
+        elif ceilings and c.name in ceilings:
+            parts.append(
+                f"{c.name} at most {c.value:g} {c.unit}, below {c.threshold:g} {c.unit}: "
+                f"{ceilings[c.name]}"
+            )
+        else:
+            relation = c.operator if c.met else f"not {c.operator}"
+            parts.append(f"{c.name} {c.value:g} {relation} {c.threshold:g} {c.unit}")
+    return "; ".join(parts)

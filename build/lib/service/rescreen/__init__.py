@@ -1,0 +1,1 @@
+"""Re-screening stored screenings against the current rule set, and reporting what changes."""

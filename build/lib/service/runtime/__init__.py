@@ -1,0 +1,1 @@
+"""The running process: its background components, started and stopped in one order."""

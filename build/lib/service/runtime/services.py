@@ -1,0 +1,210 @@
+"""The background components of a running app, started in one declared order, stopped in reverse.
+
+`COMPONENTS` is the order: the rule set, the database, the rate limiter, the audit writer, the
+batch and re-screen workers, the rule set's recording (which may queue a re-screen), and the
+SIGHUP reload last, so a reload never reaches a component not yet started or already stopped.
+Adding a component means one function here and one line in `COMPONENTS`.
+"""
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy
+
+from service.batch.worker import JobWorker
+from service.config import Settings
+from service.engine import Engine, RuleSetError, load_ruleset
+from service.gc_tuning import tune_garbage_collector
+from service.live_rules import LiveRules
+from service.rescreen.startup import record_ruleset
+from service.rescreen.worker import RescreenWorker
+from service.runtime.key_cache import KeyCache
+from service.runtime.metrics import Metrics
+from service.runtime.ratelimit import RateLimiter, build_limiter
+from service.store.audit_writer import AuditWriter
+from service.store.database import create_db_engine
+from service.workflows.screening import Recorder
+
+log = logging.getLogger("service.app")
+
+Stop = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the lifespan builds once: settings, the live rules (engine) and the database engine."""
+
+    settings: Settings
+    rules: LiveRules
+    db: sqlalchemy.Engine
+    worker: JobWorker
+    rescreener: RescreenWorker
+    metrics: Metrics
+    audit: AuditWriter
+    key_cache: KeyCache
+    recorder: Recorder
+    limiter: RateLimiter | None = None
+
+
+@dataclass
+class Startup:
+    """The components built so far while starting, and how to stop each one."""
+
+    settings: Settings
+    metrics: Metrics
+    engine: Engine | None = None
+    rules: LiveRules = field(init=False)
+    db: sqlalchemy.Engine = field(init=False)
+    limiter: RateLimiter | None = None
+    audit: AuditWriter = field(init=False)
+    worker: JobWorker = field(init=False)
+    rescreener: RescreenWorker = field(init=False)
+    stops: list[tuple[str, Stop]] = field(default_factory=list)
+
+
+def _rules(up: Startup) -> Stop | None:
+    """Load the rule set (unless one was given) and serve it through LiveRules."""
+    tune_garbage_collector()
+    settings = up.settings
+    try:
+        screener = up.engine or Engine(load_ruleset(settings.rules_dir))
+    except RuleSetError as exc:
+        log.error(
+            "ruleset.invalid", extra={"rules_dir": str(settings.rules_dir), "error": str(exc)}
+        )
+        raise
+    ruleset = screener.ruleset
+    if ruleset.recorded_digest != ruleset.digest:
+        log.warning(
+            "ruleset.unstamped",
+            extra={"recorded_digest": ruleset.recorded_digest, "digest": ruleset.digest},
+        )
+    up.rules = LiveRules(screener, settings.rules_dir)
+    return None
+
+
+def _database(up: Startup) -> Stop:
+    """The database engine (a connection pool)."""
+    settings = up.settings
+    up.db = create_db_engine(
+        settings.database_url,
+        connect_timeout=settings.db_connect_timeout,
+        pool_timeout=settings.db_pool_timeout,
+    )
+    return up.db.dispose
+
+
+def _limiter(up: Startup) -> Stop | None:
+    """The per-key rate limiter, when one is configured."""
+    up.limiter = build_limiter(up.settings)
+    return up.limiter.close if up.limiter is not None else None
+
+
+def _audit_writer(up: Startup) -> Stop:
+    """The thread that group-commits the API's screenings to the audit log."""
+    up.audit = AuditWriter(up.db, on_group=up.metrics.audit_groups.observe)
+    up.audit.start()
+    return up.audit.stop
+
+
+def _batch_worker(up: Startup) -> Stop:
+    """The thread that runs batch jobs (it resumes unfinished ones first)."""
+    up.worker = JobWorker(
+        db=up.db,
+        rules=up.rules,
+        settings=up.settings,
+        on_rows=up.metrics.batch_rows.inc,
+        on_decision=up.metrics.count_decision,
+    )
+    up.worker.start()
+    return up.worker.stop
+
+
+def _rescreen_worker(up: Startup) -> Stop:
+    """The thread that runs re-screen jobs."""
+    up.rescreener = RescreenWorker(db=up.db, rules=up.rules)
+    up.rescreener.start()
+    return up.rescreener.stop
+
+
+def _ruleset_recording(up: Startup) -> None:
+    """Record the rule set in use now and after every reload (which may queue a re-screen)."""
+
+    def loaded(engine: Engine) -> None:
+        """Publish and record a rule set just put in service."""
+        up.metrics.set_ruleset(engine.ref)
+        record_ruleset(db=up.db, engine=engine, settings=up.settings, worker=up.rescreener)
+
+    loaded(up.rules.engine)
+    up.rules.on_swap(loaded)
+
+
+def _sighup(up: Startup) -> Stop | None:
+    """Reload the rules on SIGHUP, where this thread can catch signals."""
+    loop = asyncio.get_running_loop()
+    if not up.rules.watch_sighup(loop):
+        return None
+    return lambda: loop.remove_signal_handler(signal.SIGHUP)
+
+
+COMPONENTS: tuple[Callable[[Startup], Stop | None], ...] = (
+    _rules,
+    _database,
+    _limiter,
+    _audit_writer,
+    _batch_worker,
+    _rescreen_worker,
+    _ruleset_recording,
+    _sighup,
+)
+
+
+@dataclass(frozen=True)
+class Running:
+    """The started services and the stops to call, last started first."""
+
+    services: Services
+    stops: list[tuple[str, Stop]]
+
+
+def start(settings: Settings, metrics: Metrics, engine: Engine | None = None) -> Running:
+    """Start every component in order; on a failure, stop those already started, then raise."""
+    up = Startup(settings=settings, metrics=metrics, engine=engine)
+    try:
+        for component in COMPONENTS:
+            if (stop_one := component(up)) is not None:
+                up.stops.append((component.__name__.lstrip("_"), stop_one))
+    except BaseException:
+        _stop_all(up.stops)
+        raise
+    services = Services(
+        settings=settings,
+        rules=up.rules,
+        db=up.db,
+        worker=up.worker,
+        rescreener=up.rescreener,
+        metrics=metrics,
+        audit=up.audit,
+        key_cache=KeyCache(settings.key_cache_seconds),
+        recorder=Recorder(db=up.db, audit=up.audit, count=metrics.count_decision),
+        limiter=up.limiter,
+    )
+    ruleset = up.rules.engine.ruleset
+    log.info(
+        "service.started",
+        extra={"ruleset": ruleset.version, "digest": ruleset.digest, "db": up.db.dialect.name},
+    )
+    return Running(services=services, stops=up.stops)
+
+
+def stop(running: Running) -> None:
+    """Stop every started component, last started first."""
+    _stop_all(running.stops)
+
+
+def _stop_all(stops: list[tuple[str, Stop]]) -> None:
+    for _name, stop_one in reversed(stops):
+        stop_one()

@@ -1,0 +1,242 @@
+"""Table models: how screenings and API keys are stored (separate from the domain models)."""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every stored time is UTC, so say so."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class JobStatus(StrEnum):
+    """Where a batch or re-screen job is; stored as its value."""
+
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+# Jobs a process resumes at start-up: never started, or cut off mid-run.
+UNFINISHED_JOBS = (JobStatus.queued, JobStatus.running)
+
+
+class Role(StrEnum):
+    """What a key may do: screeners screen, auditors read, officers review, admins do all."""
+
+    screener = "screener"
+    auditor = "auditor"
+    admin = "admin"
+    officer = "officer"
+
+
+class ApiKey(SQLModel, table=True):
+    """A client credential; only the sha256 of the secret is kept."""
+
+    __tablename__ = "api_key"
+
+    id: str = Field(primary_key=True, max_length=36)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=16)
+    key_hash: str = Field(max_length=64, unique=True, index=True)
+    prefix: str = Field(max_length=16)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    revoked_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    expires_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    last_used_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class Screening(SQLModel, table=True):
+    """One screening as decided: the request, the result and the rule set that produced it."""
+
+    __tablename__ = "screening"
+
+    id: str = Field(primary_key=True, max_length=36)
+    reference: str | None = Field(default=None, max_length=200, index=True)
+    transaction_type: str = Field(max_length=32)
+    decision: str = Field(max_length=32, index=True)
+    as_of: date
+    request: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    ruleset_version: str = Field(max_length=100)
+    ruleset_digest: str = Field(max_length=71)
+    api_key_id: str = Field(foreign_key="api_key.id", max_length=36, index=True)
+    created_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
+    )
+    # The audit chain: position, the previous row's hash and this row's hash (see store/chain).
+    seq: int = Field(unique=True, index=True)
+    prev_hash: str = Field(max_length=64)
+    row_hash: str = Field(max_length=64)
+
+
+class AuditChainHead(SQLModel, table=True):
+    """The one row naming the chain's last position and hash; writers lock it to append."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    last_hash: str = Field(max_length=64)
+
+
+class ScreeningIdempotency(SQLModel, table=True):
+    """An Idempotency-Key a key sent with a screening: one row per (key, Idempotency-Key)."""
+
+    __tablename__ = "screening_idempotency"
+
+    api_key_id: str = Field(foreign_key="api_key.id", primary_key=True, max_length=36)
+    key: str = Field(primary_key=True, max_length=150)
+    request_hash: str = Field(max_length=64)
+    screening_id: str = Field(foreign_key="screening.id", max_length=36)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class BatchJob(SQLModel, table=True):
+    """A batch of screenings from one CSV file: where it is, how far it got, what it found."""
+
+    __tablename__ = "batch_job"
+
+    id: str = Field(primary_key=True, max_length=36)
+    status: str = Field(max_length=16, index=True)
+    filename: str = Field(max_length=500)
+    input_path: str = Field(max_length=1000)
+    encoding: str = Field(max_length=32)
+    columns: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    unknown_columns: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    total_rows: int
+    rows_done: int = 0
+    error_rows: int = 0
+    counts: dict[str, int] = Field(sa_column=Column(JSON, nullable=False))
+    idempotency_key: str | None = Field(default=None, max_length=200, unique=True)
+    api_key_id: str = Field(foreign_key="api_key.id", max_length=36, index=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class BatchRow(SQLModel, table=True):
+    """One screened row of a job, stored once: (job, row number) is the primary key."""
+
+    __tablename__ = "batch_row"
+
+    job_id: str = Field(foreign_key="batch_job.id", primary_key=True, max_length=36)
+    row_number: int = Field(primary_key=True)
+    screening_id: str | None = Field(default=None, foreign_key="screening.id", max_length=36)
+    cells: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    outcome: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Disposition(SQLModel, table=True):
+    """An officer's ruling on a screening; append-only, it never rewrites the engine's answer."""
+
+    __tablename__ = "disposition"
+
+    id: str = Field(primary_key=True, max_length=36)
+    screening_id: str = Field(foreign_key="screening.id", max_length=36, index=True)
+    outcome: str = Field(max_length=32)
+    reason: str = Field(max_length=4000)
+    attachments: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    licence: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The rule set that decided the screening disposed of: a re-screen under another one may
+    # change the engine's answer and so put the screening back into the review queue.
+    ruleset_version: str = Field(max_length=100)
+    ruleset_digest: str = Field(max_length=71)
+    api_key_id: str = Field(foreign_key="api_key.id", max_length=36)
+    api_key_name: str = Field(max_length=200)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class ReviewFlag(SQLModel, table=True):
+    """A disposed screening sent back for review because a re-screen changed its decision."""
+
+    __tablename__ = "review_flag"
+
+    id: str = Field(primary_key=True, max_length=36)
+    screening_id: str = Field(foreign_key="screening.id", max_length=36, index=True)
+    rescreen_id: str = Field(foreign_key="rescreen_job.id", max_length=36)
+    old_decision: str = Field(max_length=32)
+    new_decision: str = Field(max_length=32)
+    ruleset_version: str = Field(max_length=100)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class RescreenJob(SQLModel, table=True):
+    """A re-run of stored screenings against the current rule set: progress and counts."""
+
+    __tablename__ = "rescreen_job"
+
+    id: str = Field(primary_key=True, max_length=36)
+    status: str = Field(max_length=16, index=True)
+    since: date | None = None
+    as_of: date | None = None
+    ruleset_version: str = Field(max_length=100)
+    ruleset_digest: str = Field(max_length=71)
+    total: int = 0
+    done: int = 0
+    changed: int = 0
+    counts: dict[str, int] = Field(sa_column=Column(JSON, nullable=False))
+    api_key_id: str = Field(foreign_key="api_key.id", max_length=36)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class RescreenChange(SQLModel, table=True):
+    """One screening whose decision a re-screen would change."""
+
+    __tablename__ = "rescreen_change"
+
+    job_id: str = Field(foreign_key="rescreen_job.id", primary_key=True, max_length=36)
+    screening_id: str = Field(foreign_key="screening.id", primary_key=True, max_length=36)
+    reference: str | None = Field(default=None, max_length=200)
+    as_of: date
+    old_decision: str = Field(max_length=32)
+    new_decision: str = Field(max_length=32)
+    old_ruleset_version: str = Field(max_length=100)
+    new_ruleset_version: str = Field(max_length=100)
+    categories: list[str] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class RulesetLoad(SQLModel, table=True):
+    """One start-up's rule set: which version and digest the service loaded, and when."""
+
+    __tablename__ = "ruleset_load"
+
+    id: str = Field(primary_key=True, max_length=36)
+    version: str = Field(max_length=100)
+    digest: str = Field(max_length=71, index=True)
+    loaded_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
