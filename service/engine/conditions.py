@@ -15,7 +15,7 @@ _COMPARE: dict[Operator, Callable[[float, float], bool]] = {
 }
 
 
-class Outcome(StrEnum):
+class ParameterVerdict(StrEnum):
     """What the parameters say about a category."""
 
     met = "met"
@@ -23,7 +23,9 @@ class Outcome(StrEnum):
     missing = "missing"
 
 
-def check(category: Category, values: Mapping[str, float]) -> tuple[Outcome, list[ParameterCheck]]:
+def check(
+    category: Category, values: Mapping[str, float]
+) -> tuple[ParameterVerdict, list[ParameterCheck]]:
     """Evaluate every threshold; combine them with the category's all/any rule.
 
     With `all`, one failed threshold takes the category out even if others are missing;
@@ -42,15 +44,15 @@ def check(category: Category, values: Mapping[str, float]) -> tuple[Outcome, lis
         for c in category.parameters
     ]
     if not checks:
-        return Outcome.met, checks
+        return ParameterVerdict.met, checks
     results = [c.met for c in checks]
     if category.parameters_match == "all":
         if False in results:
-            return Outcome.not_met, checks
-        return (Outcome.missing if None in results else Outcome.met), checks
+            return ParameterVerdict.not_met, checks
+        return (ParameterVerdict.missing if None in results else ParameterVerdict.met), checks
     if True in results:
-        return Outcome.met, checks
-    return (Outcome.missing if None in results else Outcome.not_met), checks
+        return ParameterVerdict.met, checks
+    return (ParameterVerdict.missing if None in results else ParameterVerdict.not_met), checks
 
 
 def describe(checks: list[ParameterCheck], ceilings: Mapping[str, str] | None = None) -> str:

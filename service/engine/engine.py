@@ -1,19 +1,28 @@
 """The screening engine: builds its indexes once, then decides each request without any I/O."""
 
-from collections.abc import Hashable
 from dataclasses import replace
 from datetime import date
 
 from service.engine import overlays, timeline
 from service.engine.calendar import beijing_today
 from service.engine.coverage import checked_against, coverage_index, gap_advisories
-from service.engine.evaluate import Context, Screening, evaluate
+from service.engine.evaluate import Context, ScreeningState, evaluate
 from service.engine.explain import explain
+from service.engine.keys import (
+    CategoryKey,
+    CeilingKey,
+    DomainKey,
+    IndexKey,
+    InformalKey,
+    NotTermKey,
+    UnlessKey,
+)
 from service.engine.loader import RuleSet
 from service.engine.matcher import CompiledTerm, Hit, TermIndex
 from service.engine.models import (
     Advisory,
     Decision,
+    MatchStatus,
     RulesetRef,
     ScreeningRequest,
     ScreeningResult,
@@ -27,6 +36,8 @@ HS_FULL_MATCH_DIGITS = 8
 HS_NEAR_MATCH_DIGITS = 6
 HS_NEAR_SCORE = 75.0
 
+Hits = dict[IndexKey, Hit[IndexKey]]
+
 
 class Engine:
     """Screens requests against one rule set; safe to share between threads."""
@@ -34,24 +45,24 @@ class Engine:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         self.ref = RulesetRef(version=ruleset.version, digest=ruleset.digest)
-        entries: list[tuple[Hashable, str]] = []
+        entries: list[tuple[IndexKey, str]] = []
         for cid, (_, category) in ruleset.categories.items():
-            entries += [(("cat", cid), t) for t in (*category.terms, *category.terms_zh)]
-            entries += [(("not", cid), t) for t in category.not_terms]
+            entries += [(CategoryKey(cid), t) for t in (*category.terms, *category.terms_zh)]
+            entries += [(NotTermKey(cid), t) for t in category.not_terms]
             for p, condition in enumerate(category.parameters):
                 for c, ceiling in enumerate(condition.ceilings):
-                    key = (cid, p, c)
-                    entries += [(("ceiling", key), t) for t in (*ceiling.terms, *ceiling.terms_zh)]
-                    entries += [(("unless", key), t) for t in ceiling.unless_terms]
-        self.domains: dict[tuple[str, int], tuple[Instrument, DomainNet]] = {}
+                    named = CeilingKey(cid, p, c)
+                    entries += [(named, t) for t in (*ceiling.terms, *ceiling.terms_zh)]
+                    entries += [(UnlessKey(cid, p, c), t) for t in ceiling.unless_terms]
+        self.domains: dict[DomainKey, tuple[Instrument, DomainNet]] = {}
         for rule_file in ruleset.files.values():
             for position, domain in enumerate(rule_file.domains):
-                key = (rule_file.instrument.id, position)
+                key = DomainKey(rule_file.instrument.id, position)
                 self.domains[key] = (rule_file.instrument, domain)
-                entries += [(("domain", key), t) for t in (*domain.terms, *domain.terms_zh)]
+                entries += [(key, t) for t in (*domain.terms, *domain.terms_zh)]
             for measure in rule_file.informal_measures:
                 entries += [
-                    (("informal", measure.id), t) for t in (*measure.terms, *measure.terms_zh)
+                    (InformalKey(measure.id), t) for t in (*measure.terms, *measure.terms_zh)
                 ]
         self.index = TermIndex(entries)
         self.floor = min(
@@ -76,7 +87,7 @@ class Engine:
         day = request.as_of or today or beijing_today()
         ctx = _context(request, day)
         hits = self.index.search(normalise(_match_text(request)), self.floor)
-        state = Screening(ctx)
+        state = ScreeningState(ctx)
         self._match_categories(state, hits)
         self._outrank_by_references(state)
         overlays.apply(state, self.overlays, self.ruleset.instruments)
@@ -102,18 +113,18 @@ class Engine:
             explanation=explain(decision, state, self.ruleset.categories, checked),
         )
 
-    def _match_categories(self, state: Screening, hits: dict[Hashable, Hit]) -> None:
+    def _match_categories(self, state: ScreeningState, hits: Hits) -> None:
         found: dict[str, tuple[float, list[str], set[str]]] = {}
         for cid, (score, label) in self._hs_scores(state.ctx.request.hs_code).items():
             found[cid] = (score, [label], set())
         for key, hit in hits.items():
-            if key[0] != "cat":
+            if not isinstance(key, CategoryKey):
                 continue
-            score, labels, words = found.get(key[1], (0.0, [], set()))
+            score, labels, words = found.get(key.category_id, (0.0, [], set()))
             if hit.as_if_spelt_right > hit.score:
-                state.spelt_right[key[1]] = hit.as_if_spelt_right
+                state.spelt_right[key.category_id] = hit.as_if_spelt_right
             strong = hit.best(self.ruleset.match_threshold)
-            found[key[1]] = (
+            found[key.category_id] = (
                 max(score, hit.score),
                 [t.label for t in hit.best(self.floor)] + labels,
                 words | {c.text for t in strong for c in t.components},
@@ -132,7 +143,7 @@ class Engine:
             if full:
                 state.consumed |= words
 
-    def _with_ceilings(self, ctx: Context, cid: str, hits: dict[Hashable, Hit]) -> Context:
+    def _with_ceilings(self, ctx: Context, cid: str, hits: Hits) -> Context:
         """The context with the upper bounds the description implies for this category's
         parameters; values given or read from the text always win."""
         ceilings: dict[str, tuple[float, str]] = {}
@@ -140,8 +151,8 @@ class Engine:
             if condition.name in ctx.values:
                 continue
             for c, ceiling in enumerate(condition.ceilings):
-                named = self._strong(hits, ("ceiling", (cid, p, c)))
-                if named and not self._strong(hits, ("unless", (cid, p, c))):
+                named = self._strong(hits, CeilingKey(cid, p, c))
+                if named and not self._strong(hits, UnlessKey(cid, p, c)):
                     ceilings[condition.name] = (ceiling.at_most, ceiling.reason)
                     break
         if not ceilings:
@@ -152,13 +163,13 @@ class Engine:
             ceilings={name: reason for name, (_, reason) in ceilings.items()},
         )
 
-    def _strong(self, hits: dict[Hashable, Hit], key: Hashable) -> bool:
+    def _strong(self, hits: Hits, key: IndexKey) -> bool:
         hit = hits.get(key)
         return hit is not None and hit.score >= self.ruleset.match_threshold
 
-    def _penalty(self, state: Screening, hits: dict[Hashable, Hit], cid: str) -> float:
+    def _penalty(self, state: ScreeningState, hits: Hits, cid: str) -> float:
         """Points taken off a category whose exclusion terms the description contains."""
-        hit = hits.get(("not", cid))
+        hit = hits.get(NotTermKey(cid))
         if not hit or hit.score < self.ruleset.match_threshold:
             return 0.0
         label = hit.best(self.ruleset.match_threshold)[0].label
@@ -169,8 +180,9 @@ class Engine:
     def _hs_scores(self, hs_code: str | None) -> dict[str, tuple[float, str]]:
         """Categories whose customs codes match the request's: exact-prefix beats near."""
         scores: dict[str, tuple[float, str]] = {}
-        candidates = self.hs_codes.get(hs_code[:HS_NEAR_MATCH_DIGITS], []) if hs_code else []
-        for code, cid in candidates:
+        if not hs_code:
+            return scores
+        for code, cid in self.hs_codes.get(hs_code[:HS_NEAR_MATCH_DIGITS], []):
             shared = _common_prefix(code, hs_code)
             if shared == min(len(code), len(hs_code)) and shared >= HS_FULL_MATCH_DIGITS:
                 score = 100.0
@@ -182,12 +194,12 @@ class Engine:
                 scores[cid] = (score, f"HS {code}")
         return scores
 
-    def _outrank_by_references(self, state: Screening) -> None:
+    def _outrank_by_references(self, state: ScreeningState) -> None:
         """A not-controlled reference outranks controlled matches that scored strictly lower."""
         references = [
             m.score
             for m in state.matches
-            if m.control is Control.not_controlled and m.status == "in_force"
+            if m.control is Control.not_controlled and m.status == MatchStatus.in_force
         ]
         if not references:
             return
@@ -204,7 +216,7 @@ class Engine:
         state.matches = [m for m in state.matches if m not in outranked]
         state.near_misses += outranked
 
-    def _decide(self, state: Screening, hits: dict[Hashable, Hit]) -> Decision:
+    def _decide(self, state: ScreeningState, hits: Hits) -> Decision:
         contributions = [m.decision for m in state.matches]
         unexplained = self._unexplained_domains(state, hits)
         if unexplained:
@@ -235,15 +247,15 @@ class Engine:
         return max(contributions, key=lambda d: d.severity)
 
     def _unexplained_domains(
-        self, state: Screening, hits: dict[Hashable, Hit]
+        self, state: ScreeningState, hits: Hits
     ) -> list[tuple[Instrument, DomainNet]]:
         """Domain words present in the text that no matched term accounts for."""
         found = []
         tx = state.ctx.request.transaction_type
         for key, hit in hits.items():
-            if key[0] != "domain" or hit.score < self.ruleset.match_threshold:
+            if not isinstance(key, DomainKey) or hit.score < self.ruleset.match_threshold:
                 continue
-            instrument, domain = self.domains[key[1]]
+            instrument, domain = self.domains[key]
             if tx not in domain.applies_to:
                 continue
             if state.ctx.origin != "CN" and not instrument.extraterritorial:
@@ -253,7 +265,7 @@ class Engine:
             found.append((instrument, domain))
         return found
 
-    def _add_informal(self, state: Screening, hits: dict[Hashable, Hit]) -> None:
+    def _add_informal(self, state: ScreeningState, hits: Hits) -> None:
         tx = state.ctx.request.transaction_type
         controlled_domain = any(m.control is not Control.not_controlled for m in state.matches)
         for instrument, measure in self.informal:
@@ -261,7 +273,7 @@ class Engine:
                 continue
             if measure.destinations and state.ctx.destination not in measure.destinations:
                 continue
-            hit = hits.get(("informal", measure.id))
+            hit = hits.get(InformalKey(measure.id))
             if measure.terms or measure.terms_zh:
                 if not hit or hit.score < self.ruleset.match_threshold:
                     continue
@@ -278,10 +290,10 @@ class Engine:
                 )
             )
 
-    def _add_unverified(self, state: Screening) -> None:
+    def _add_unverified(self, state: ScreeningState) -> None:
         """Say when the answer rests on a status the research could not verify for `as_of`."""
         for match in state.matches:
-            if match.status == "out_of_scope":
+            if match.status == MatchStatus.out_of_scope:
                 continue
             instrument, category = self.ruleset.categories[match.category_id]
             after = timeline.unverified_after(instrument, category, state.ctx.day)
@@ -331,7 +343,7 @@ def _match_text(request: ScreeningRequest) -> str:
     return " \n ".join(p for p in parts if p)
 
 
-def _explained(term: CompiledTerm, consumed: set[str]) -> bool:
+def _explained(term: CompiledTerm[IndexKey], consumed: set[str]) -> bool:
     """True when every part of a domain term lies inside a term that matched a category."""
     return all(
         any(c.text in used for used in consumed) if c.cjk else c.text in consumed
@@ -349,7 +361,7 @@ def _common_prefix(a: str, b: str) -> int:
 
 
 def _unique(advisories: list[Advisory]) -> list[Advisory]:
-    seen: set[tuple] = set()
+    seen: set[tuple[str, str]] = set()
     kept = []
     for advisory in advisories:
         key = (advisory.code, advisory.message)

@@ -1,14 +1,20 @@
 """What one matched category contributes to a screening, given the date, place and parameters."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from service.engine import conditions, timeline
-from service.engine.conditions import Outcome
-from service.engine.models import Advisory, Citation, Decision, Match, ScreeningRequest
+from service.engine.conditions import ParameterVerdict
+from service.engine.models import (
+    Advisory,
+    Citation,
+    Decision,
+    Match,
+    MatchStatus,
+    ScreeningRequest,
+)
 from service.engine.schema import Category, Control, Instrument, TransactionType
-from service.engine.timeline import Status
 
 # What a matched, applicable category contributes, by its control level.
 CONTROL_DECISION = {
@@ -33,7 +39,7 @@ class Context:
 
 
 @dataclass(slots=True)
-class Outcomes:
+class EvaluatedMatch:
     """A match plus the advisories and missing facts it adds to the answer."""
 
     match: Match
@@ -65,7 +71,7 @@ def _match(
     score: float,
     terms: list[str],
     decision: Decision,
-    status: str,
+    status: MatchStatus,
     reason: str,
 ) -> Match:
     return Match(
@@ -91,44 +97,50 @@ def advisory(code: str, message: str, instrument: Instrument, category: Category
 
 def evaluate(
     ctx: Context, instrument: Instrument, category: Category, score: float, terms: list[str]
-) -> Outcomes:
+) -> EvaluatedMatch:
     """Judge a category whose terms matched: jurisdiction, dates, parameters, control level."""
 
-    def out(decision: Decision, status: str, reason: str) -> Outcomes:
-        return Outcomes(_match(instrument, category, score, terms, decision, status, reason))
+    def out(decision: Decision, status: MatchStatus, reason: str) -> EvaluatedMatch:
+        return EvaluatedMatch(_match(instrument, category, score, terms, decision, status, reason))
 
     if ctx.origin != "CN" and not instrument.extraterritorial:
         return out(
             Decision.allowed,
-            "out_of_scope",
+            MatchStatus.out_of_scope,
             f"The export starts in {ctx.origin}, outside the jurisdiction of {instrument.number}.",
         )
     if category.destinations and ctx.destination not in category.destinations:
-        return out(Decision.allowed, "out_of_scope", "The destination is outside its scope.")
+        return out(
+            Decision.allowed, MatchStatus.out_of_scope, "The destination is outside its scope."
+        )
     standing = timeline.standing_on(instrument, category, ctx.day)
-    if standing.status is not Status.in_force:
+    if standing.status is not MatchStatus.in_force:
         return _out_of_force(ctx, instrument, category, score, terms, standing)
     if category.control is Control.not_controlled:
-        return out(Decision.allowed, "in_force", category.summary)
+        return out(Decision.allowed, MatchStatus.in_force, category.summary)
     if ctx.work_in_china and ctx.request.transaction_type is TransactionType.engineer_hire:
         return _hire_inside_china(ctx, instrument, out)
     if category.unresolved:
         result = out(
             Decision.unknown,
-            "in_force",
+            MatchStatus.in_force,
             f"Parts of this item were not retrieved: {category.unresolved}",
         )
         result.missing.append(category.unresolved)
         return result
-    outcome, checks = conditions.check(category, ctx.values)
+    verdict, checks = conditions.check(category, ctx.values)
     for check in checks:
         if check.name in ctx.read_from_text:
             check.note = "; ".join(filter(None, [check.note, "value read from the description"]))
     compared = conditions.describe(checks, ctx.ceilings)
-    if outcome is Outcome.not_met:
-        result = out(Decision.allowed, "in_force", f"The parameters take it out: {compared}.")
-    elif outcome is Outcome.missing:
-        result = out(Decision.unknown, "in_force", f"It depends on parameters: {compared}.")
+    if verdict is ParameterVerdict.not_met:
+        result = out(
+            Decision.allowed, MatchStatus.in_force, f"The parameters take it out: {compared}."
+        )
+    elif verdict is ParameterVerdict.missing:
+        result = out(
+            Decision.unknown, MatchStatus.in_force, f"It depends on parameters: {compared}."
+        )
         result.missing += [c.name for c in checks if c.value is None]
     else:
         reason = (
@@ -136,7 +148,7 @@ def evaluate(
             if checks
             else category.summary
         )
-        result = out(CONTROL_DECISION[category.control], "in_force", reason)
+        result = out(CONTROL_DECISION[category.control], MatchStatus.in_force, reason)
     result.match.parameters = checks
     if category.advisory and result.match.decision is not Decision.allowed:
         result.advisories.append(advisory("category_note", category.advisory, instrument, category))
@@ -150,12 +162,12 @@ def _out_of_force(
     score: float,
     terms: list[str],
     standing: timeline.Standing,
-) -> Outcomes:
-    if standing.status is Status.end_day_unclear:
+) -> EvaluatedMatch:
+    if standing.status is MatchStatus.end_day_unclear:
         decision = (
             Decision.allowed if category.control is Control.not_controlled else Decision.unknown
         )
-        result = Outcomes(
+        result = EvaluatedMatch(
             _match(instrument, category, score, terms, decision, standing.status, standing.message)
         )
         if decision is Decision.unknown:
@@ -164,7 +176,7 @@ def _out_of_force(
                 "(the suspension's end day is unclear)"
             )
     else:
-        result = Outcomes(
+        result = EvaluatedMatch(
             _match(
                 instrument,
                 category,
@@ -181,7 +193,11 @@ def _out_of_force(
     return result
 
 
-def _hire_inside_china(ctx: Context, instrument: Instrument, out) -> Outcomes:
+def _hire_inside_china(
+    ctx: Context,
+    instrument: Instrument,
+    out: Callable[[Decision, MatchStatus, str], EvaluatedMatch],
+) -> EvaluatedMatch:
     """A hire inside China exports nothing, unless the know-how goes to a foreign employer.
 
     The Export Control Law (Art. 2) and the Dual-Use Regulations treat provision to foreign
@@ -192,12 +208,12 @@ def _hire_inside_china(ctx: Context, instrument: Instrument, out) -> Outcomes:
     if employer == "CN":
         return out(
             Decision.allowed,
-            "out_of_scope",
+            MatchStatus.out_of_scope,
             "The work stays in China for a Chinese employer, so no technology is exported.",
         )
     result = out(
         Decision.unknown,
-        "in_force",
+        MatchStatus.in_force,
         "The work stays in China, but providing this technology to a foreign organisation "
         f"inside China can be an export (Export Control Law Art. 2; {instrument.number}).",
     )
@@ -209,7 +225,7 @@ def _hire_inside_china(ctx: Context, instrument: Instrument, out) -> Outcomes:
 
 
 @dataclass(slots=True)
-class Screening:
+class ScreeningState:
     """Working state of one screening while the engine fills it in."""
 
     ctx: Context
@@ -223,9 +239,9 @@ class Screening:
     """Category scores had every misspelt word been written correctly, where they differ."""
     notes: list[str] = field(default_factory=list)
 
-    def add(self, outcome: Outcomes, full: bool) -> None:
+    def add(self, evaluated: EvaluatedMatch, full: bool) -> None:
         """Record an evaluated category as a match or a near miss."""
-        (self.matches if full else self.near_misses).append(outcome.match)
+        (self.matches if full else self.near_misses).append(evaluated.match)
         if full:
-            self.advisories += outcome.advisories
-            self.missing += outcome.missing
+            self.advisories += evaluated.advisories
+            self.missing += evaluated.missing

@@ -1,8 +1,8 @@
 """Writes the one-paragraph explanation a compliance officer reads."""
 
 from service.engine.coverage import InstrumentCoverage
-from service.engine.evaluate import Screening
-from service.engine.models import Decision, Match
+from service.engine.evaluate import ScreeningState
+from service.engine.models import Decision, Match, MatchStatus
 from service.engine.schema import Category, Instrument, Regime, TransactionType
 
 _DEAL = {
@@ -31,7 +31,7 @@ def _terms(match: Match) -> str:
 
 def explain(
     decision: Decision,
-    state: Screening,
+    state: ScreeningState,
     categories: dict[str, tuple[Instrument, Category]],
     checked: list[InstrumentCoverage],
 ) -> str:
@@ -55,7 +55,8 @@ def explain(
             out.append(f"Uncertain research behind {match.category_id}: {category.confidence_note}")
     if tx is TransactionType.engineer_hire and deciding:
         named = any(
-            m.instrument_id == "MOFCOM-2025-62" and m.status == "in_force" for m in deciding
+            m.instrument_id == "MOFCOM-2025-62" and m.status == MatchStatus.in_force
+            for m in deciding
         )
         catalogue = any(
             categories[m.category_id][0].regime is Regime.technology_catalogue for m in deciding

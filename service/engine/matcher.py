@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -17,6 +18,8 @@ FUZZY_CUTOFF = 88.0
 ONE_EDIT_CUTOFF = 80.0
 FUZZY_CACHE_SIZE = 50_000
 
+K = TypeVar("K", bound=Hashable)
+
 
 @dataclass(frozen=True, slots=True)
 class Component:
@@ -28,31 +31,31 @@ class Component:
 
 
 @dataclass(frozen=True, slots=True)
-class CompiledTerm:
+class CompiledTerm(Generic[K]):
     """A term as written in a rule file, split into the components that must all be found."""
 
-    owner: Hashable
+    owner: K
     label: str
     components: tuple[Component, ...]
     total_weight: float
 
 
 @dataclass(slots=True)
-class Hit:
+class Hit(Generic[K]):
     """The best score an owner's terms reached against one description, and which terms."""
 
     score: float = 0.0
-    terms: list[tuple[float, CompiledTerm]] = field(default_factory=list)
+    terms: list[tuple[float, CompiledTerm[K]]] = field(default_factory=list)
     as_if_spelt_right: float = 0.0
     """The best score with every misspelt word counted as if written correctly."""
 
-    def best(self, floor: float) -> list[CompiledTerm]:
+    def best(self, floor: float) -> list[CompiledTerm[K]]:
         """Terms scoring at least `floor`, best first."""
         ranked = sorted(self.terms, key=lambda t: (-t[0], t[1].label))
         return [term for score, term in ranked if score >= floor]
 
 
-def compile_term(owner: Hashable, label: str) -> CompiledTerm | None:
+def compile_term(owner: K, label: str) -> CompiledTerm[K] | None:
     """Split a term into components; None when nothing meaningful is left (all generic words)."""
     components: list[Component] = []
     for part in fold(label).split():
@@ -74,11 +77,11 @@ def _cjk_keys(text: str) -> set[str]:
     return keys
 
 
-class TermIndex:
-    """All terms of a rule set, indexed by word and by Chinese character pair."""
+class TermIndex(Generic[K]):
+    """Every term of a rule set with its owner, indexed by word and by Chinese character pair."""
 
-    def __init__(self, entries: Iterable[tuple[Hashable, str]]) -> None:
-        self.terms: list[CompiledTerm] = []
+    def __init__(self, entries: Iterable[tuple[K, str]]) -> None:
+        self.terms: list[CompiledTerm[K]] = []
         self._postings: dict[str, list[tuple[int, Component]]] = defaultdict(list)
         for owner, label in entries:
             term = compile_term(owner, label)
@@ -153,11 +156,11 @@ class TermIndex:
             if 100.0 * weight / self.terms[position].total_weight >= floor - 0.5
         )
 
-    def search(self, text: NormalText, floor: float) -> dict[Hashable, Hit]:
+    def search(self, text: NormalText, floor: float) -> dict[K, Hit[K]]:
         """Score every candidate term; return each owner's best score (terms scoring >= floor)."""
         fuzzy = self.fuzzy_words(text.words)
         words = set(text.words)
-        hits: dict[Hashable, Hit] = {}
+        hits: dict[K, Hit[K]] = {}
         for position in self._candidates(words, text.cjk, fuzzy, floor):
             term = self.terms[position]
             score = _score(term, words, text.cjk, fuzzy)
@@ -178,7 +181,7 @@ def _one_edit(word: str, vocab_word: str) -> bool:
     return OSA.distance(word.replace("ph", "f"), vocab_word.replace("ph", "f")) <= 1
 
 
-def _score(term: CompiledTerm, words: set[str], cjk: str, fuzzy: dict[str, float]) -> float:
+def _score(term: CompiledTerm[K], words: set[str], cjk: str, fuzzy: dict[str, float]) -> float:
     found = 0.0
     for component in term.components:
         if component.cjk:

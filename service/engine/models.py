@@ -42,6 +42,17 @@ _SEVERITY = {
 }
 
 
+class MatchStatus(StrEnum):
+    """Where a matched category stands for a request: its standing on the day, or out of scope."""
+
+    in_force = "in_force"
+    not_yet_effective = "not_yet_effective"
+    ended = "ended"
+    suspended = "suspended"
+    end_day_unclear = "end_day_unclear"
+    out_of_scope = "out_of_scope"
+
+
 class RequestModel(BaseModel):
     """Request-side base: unknown fields are rejected so a misspelling never passes silently."""
 
@@ -162,6 +173,7 @@ class Match(BaseModel):
     score: float
     matched_terms: list[str]
     parameters: list[ParameterCheck] = Field(default_factory=list)
+    # A MatchStatus value, typed `str` so the published OpenAPI contract keeps a plain string.
     status: str = Field(description="in_force, suspended, not_yet_effective, ended, out_of_scope")
     reason: str
     confidence: str = "high"

@@ -75,7 +75,8 @@ def to_simplified(text: str) -> str:
     """Traditional to simplified Chinese; skips OpenCC when no character could change."""
     if _traditional_characters().isdisjoint(text):
         return text
-    return _converter().convert(text)
+    simplified: str = _converter().convert(text)
+    return simplified
 
 
 def stem(word: str) -> str:

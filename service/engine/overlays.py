@@ -1,10 +1,9 @@
 """Destination rules that act on other matches, e.g. dual-use items to US or Japanese military."""
 
 from service.engine import timeline
-from service.engine.evaluate import CONTROL_DECISION, Screening, advisory, citation
-from service.engine.models import Decision, Match
+from service.engine.evaluate import CONTROL_DECISION, ScreeningState, advisory, citation
+from service.engine.models import Decision, Match, MatchStatus
 from service.engine.schema import Category, Instrument
-from service.engine.timeline import Status
 
 _CONTROLLED = (Decision.prohibited, Decision.approval_required)
 
@@ -20,7 +19,7 @@ def _fires(category: Category, match: Match, instruments: dict[str, Instrument])
 
 
 def apply(
-    state: Screening,
+    state: ScreeningState,
     overlays: list[tuple[Instrument, Category]],
     instruments: dict[str, Instrument],
 ) -> None:
@@ -65,17 +64,17 @@ def apply(
 
 
 def _overlay_match(
-    state: Screening, instrument: Instrument, category: Category, firing: list[Match]
+    state: ScreeningState, instrument: Instrument, category: Category, firing: list[Match]
 ) -> Match:
     standing = timeline.standing_on(instrument, category, state.ctx.day)
-    if standing.status is Status.in_force:
+    if standing.status is MatchStatus.in_force:
         decision = CONTROL_DECISION[category.control]
         reason = f"{category.summary} Triggered by {', '.join(m.category_id for m in firing)}."
         if category.advisory:
             state.advisories.append(advisory("overlay", category.advisory, instrument, category))
     else:
         decision = (
-            Decision.unknown if standing.status is Status.end_day_unclear else Decision.allowed
+            Decision.unknown if standing.status is MatchStatus.end_day_unclear else Decision.allowed
         )
         reason = standing.message
         state.advisories.append(
@@ -92,7 +91,7 @@ def _overlay_match(
         decision=decision,
         score=max(m.score for m in firing),
         matched_terms=[f"triggered by {m.category_id}" for m in firing],
-        status=standing.status.value,
+        status=standing.status,
         reason=reason,
         confidence=category.confidence.value,
         citation=citation(instrument, category),

@@ -2,29 +2,22 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
+from service.engine.models import MatchStatus
 from service.engine.schema import Category, Instrument, StatusWindow
 
 # Beyond this many days after the research was verified, an answer carries a not-verified advisory.
 VERIFICATION_HORIZON = timedelta(days=180)
 
 
-class Status(StrEnum):
-    """Where a category stands on a given day."""
-
-    in_force = "in_force"
-    not_yet_effective = "not_yet_effective"
-    ended = "ended"
-    suspended = "suspended"
-    end_day_unclear = "end_day_unclear"
-
-
 @dataclass(frozen=True, slots=True)
 class Standing:
-    """A category's status on a day, the window responsible (if any) and a sentence saying so."""
+    """A category's status on a day, the window responsible (if any) and a sentence saying so.
 
-    status: Status
+    The status is never `out_of_scope`: scope is the request's, not the calendar's.
+    """
+
+    status: MatchStatus
     window: StatusWindow | None
     message: str
 
@@ -44,33 +37,33 @@ def standing_on(instrument: Instrument, category: Category, day: date) -> Standi
     name = f"{category.title} ({instrument.number})"
     start = start_of(instrument, category)
     if start and day < start:
-        return Standing(Status.not_yet_effective, None, f"{name} applies from {start}.")
+        return Standing(MatchStatus.not_yet_effective, None, f"{name} applies from {start}.")
     if category.effective_to and day > category.effective_to:
         return Standing(
-            Status.ended,
+            MatchStatus.ended,
             None,
             f"{name} was deleted; its last day in force was {category.effective_to}.",
         )
     if instrument.repealed and day >= instrument.repealed:
         return Standing(
-            Status.ended, None, f"{instrument.number} was repealed on {instrument.repealed}."
+            MatchStatus.ended, None, f"{instrument.number} was repealed on {instrument.repealed}."
         )
     for window in windows_of(instrument, category):
         if window.start <= day < window.end or (day == window.end and not window.end_day_unclear):
             return Standing(
-                Status.suspended,
+                MatchStatus.suspended,
                 window,
                 f"{name} is suspended from {window.start} until {window.end} by {window.by}; "
                 f"it applies again after {window.end}.",
             )
         if day == window.end:
             return Standing(
-                Status.end_day_unclear,
+                MatchStatus.end_day_unclear,
                 window,
                 f"{window.by} suspends {name} 'until {window.end}' without saying whether that day "
                 f"is included; re-screen from {window.end + timedelta(days=1)}.",
             )
-    return Standing(Status.in_force, None, f"{name} is in force on {day}.")
+    return Standing(MatchStatus.in_force, None, f"{name} is in force on {day}.")
 
 
 def first_day_in_force(instrument: Instrument, category: Category) -> date | None:
@@ -78,7 +71,7 @@ def first_day_in_force(instrument: Instrument, category: Category) -> date | Non
     start = start_of(instrument, category) or date(2000, 1, 1)
     candidates = [start] + [w.end + timedelta(days=1) for w in windows_of(instrument, category)]
     for day in sorted(candidates):
-        if day >= start and standing_on(instrument, category, day).status is Status.in_force:
+        if day >= start and standing_on(instrument, category, day).status is MatchStatus.in_force:
             return day
     return None
 

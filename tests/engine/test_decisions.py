@@ -1,10 +1,9 @@
 """The decision procedure, feature by feature, on the toy rule set."""
 
-import copy
 from datetime import date
 
 from service.engine import Engine, ScreeningRequest
-from tests.engine.conftest import TOY_FILES, write_ruleset
+from tests.engine.conftest import toy_files, write_ruleset
 
 LFP_OK = {"compaction_density_g_cm3": 2.6, "specific_capacity_mah_g": 162}
 
@@ -306,7 +305,7 @@ def test_domain_net_respects_jurisdiction(screen):
 
 
 def test_category_advisory_is_said_when_it_applies(tmp_path):
-    files = copy.deepcopy(TOY_FILES)
+    files = toy_files()
     files["TEST-GALLIUM"]["categories"][0]["advisory"] = "Check the wafer's end user."
     engine = Engine(write_ruleset(tmp_path, files))
     request = ScreeningRequest(
