@@ -31,11 +31,13 @@ test: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/pytest tests/browser --basetemp=/tmp/browser-shots
 
-# ruff (with DTZ: no naive datetimes), then the import-linter layer contracts in pyproject.toml.
+# ruff (with DTZ: no naive datetimes), the import-linter layer contracts and mypy --strict over
+# the engine and the workflows (both set in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 eval: $(STAMP)
 	scripts/run_eval.sh

@@ -53,7 +53,7 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe YAML loader that refuses a mapping with the same key twice."""
 
 
-def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
+def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
@@ -62,7 +62,8 @@ def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) 
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
         seen.add(key)
-    return loader.construct_mapping(node)
+    mapping: dict[Any, Any] = loader.construct_mapping(node)
+    return mapping
 
 
 _UniqueKeyLoader.add_constructor(
@@ -74,7 +75,8 @@ def read_yaml(path: Path, label: str | None = None) -> Any:
     """Parse one YAML file, rejecting duplicate keys; errors name `label` (or the file) and line."""
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+            parsed: Any = yaml.load(handle, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader
+        return parsed
     except yaml.YAMLError as exc:
         raise RuleSetError(f"{label or path.name}: {exc}") from exc
 

@@ -3,6 +3,7 @@ four decisions without raising, `unknown` always says what is missing, and scree
 deterministic, byte for byte, across calls and across engines built from the same rules."""
 
 from datetime import date
+from functools import cache
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -15,20 +16,24 @@ from service.engine.schema import TransactionType
 from tests.conftest import RULES
 
 TODAY = date(2026, 11, 28)
-RULESET = load_ruleset(RULES)
-# Every English and Chinese term (and exclusion) and HS code of the real rules: text that matches.
-TERMS = sorted(
-    {
-        term
-        for _, category in RULESET.categories.values()
-        for term in (*category.terms, *category.terms_zh, *category.not_terms)
-    }
-)
-HS_CODES = sorted({code for _, c in RULESET.categories.values() for code in c.hs_codes})
+
+
+@cache
+def _vocabulary() -> tuple[list[str], list[str]]:
+    """Every English and Chinese term (and exclusion) and HS code of the real rules: text that
+    matches. Loaded at the first draw, not at import, so a bad rule file fails one test."""
+    ruleset = load_ruleset(RULES)
+    categories = [category for _, category in ruleset.categories.values()]
+    terms = {t for c in categories for t in (*c.terms, *c.terms_zh, *c.not_terms)}
+    return sorted(terms), sorted({code for c in categories for code in c.hs_codes})
+
+
 NOISE = ["6 inch", "99.999%", "300 Wh/kg", "know-how", "工艺", "用于", "licence to", "JV", "!!"]
 COUNTRIES = ["CN", "DE", "US", "MA", "HU", "JP", "KR", "VN", "RU", "IR", "HK", "TW", "XX"]
 
-words = st.one_of(st.sampled_from(TERMS), st.sampled_from(NOISE), st.text(min_size=1, max_size=20))
+rule_terms = st.deferred(lambda: st.sampled_from(_vocabulary()[0]))
+rule_hs_codes = st.deferred(lambda: st.sampled_from(_vocabulary()[1]))
+words = st.one_of(rule_terms, st.sampled_from(NOISE), st.text(min_size=1, max_size=20))
 descriptions = st.lists(words, min_size=1, max_size=6).map(" ".join)
 countries = st.one_of(st.sampled_from(COUNTRIES), st.from_regex(r"\A[A-Z]{2}\Z"))
 
@@ -50,7 +55,7 @@ requests = st.builds(
     transaction_type=st.sampled_from([t.value for t in TransactionType]),
     description=descriptions,
     parameters=parameter_values(),
-    hs_code=st.one_of(st.none(), st.sampled_from(HS_CODES), st.from_regex(r"\A[0-9]{4,10}\Z")),
+    hs_code=st.one_of(st.none(), rule_hs_codes, st.from_regex(r"\A[0-9]{4,10}\Z")),
     origin_country=st.one_of(st.just("CN"), countries),
     destination_country=st.one_of(st.none(), countries),
     military_end_use=st.one_of(st.none(), st.booleans()),
