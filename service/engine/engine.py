@@ -28,8 +28,8 @@ from service.engine.models import (
     ScreeningResult,
 )
 from service.engine.normalise import normalise
-from service.engine.quantities import read_quantities
-from service.engine.schema import Control, DomainNet, Instrument, TransactionType
+from service.engine.quantities import read_for, read_quantities
+from service.engine.schema import Category, Control, DomainNet, Instrument, TransactionType
 
 NOT_TERM_PENALTY = 30.0
 HS_FULL_MATCH_DIGITS = 8
@@ -138,7 +138,7 @@ class Engine:
             if score < (category.review_threshold or self.ruleset.review_threshold):
                 continue
             full = score >= (category.match_threshold or self.ruleset.match_threshold)
-            ctx = self._with_ceilings(state.ctx, cid, hits)
+            ctx = self._with_ceilings(_with_stated_values(state.ctx, category), cid, hits)
             state.add(evaluate(ctx, instrument, category, round(score, 1), labels), full)
             if full:
                 state.consumed |= words
@@ -307,6 +307,16 @@ class Engine:
                         instrument_id=instrument.id,
                     )
                 )
+
+
+def _with_stated_values(ctx: Context, category: Category) -> Context:
+    """The context with this category's parameters that the description states and the caller
+    did not send ("chamber 300 mm, 150 MPa"), marked as read from the text."""
+    wanted = [c.name for c in category.parameters if c.name not in ctx.values]
+    stated = read_for(wanted, _match_text(ctx.request)) if wanted else {}
+    if not stated:
+        return ctx
+    return replace(ctx, values=ctx.values | stated, read_from_text=ctx.read_from_text | set(stated))
 
 
 def _sector_gap(instrument: Instrument, domain: DomainNet) -> Advisory:

@@ -133,6 +133,9 @@ def evaluate(
         if check.name in ctx.read_from_text:
             check.note = "; ".join(filter(None, [check.note, "value read from the description"]))
     compared = conditions.describe(checks, ctx.ceilings)
+    read = [c.name for c in checks if c.name in ctx.read_from_text and c.value is not None]
+    if read:
+        compared += f" ({', '.join(read)} read from the description)"
     if verdict is ParameterVerdict.not_met:
         result = out(
             Decision.allowed, MatchStatus.in_force, f"The parameters take it out: {compared}."

@@ -12,6 +12,8 @@ class ParameterSpec:
     description: str
     minimum: float = 0.0
     maximum: float | None = None
+    keywords: tuple[str, ...] = ()
+    """Words that name the parameter in a description ("chamber", "endurance"), folded."""
 
 
 _SPECS = (
@@ -29,8 +31,15 @@ _SPECS = (
     ParameterSpec("purity_pct", "%", "purity by mass", maximum=100.0),
     ParameterSpec("flexural_strength_mpa", "MPa", "flexural strength of a graphite material"),
     ParameterSpec("density_g_cm3", "g/cm3", "bulk density of a material"),
-    ParameterSpec("press_cylinder_bore_mm", "mm", "cylinder bore of a cubic press"),
-    ParameterSpec("press_design_pressure_gpa", "GPa", "design pressure of a cubic press"),
+    ParameterSpec(
+        "press_cylinder_bore_mm", "mm", "cylinder bore of a cubic press", keywords=("bore",)
+    ),
+    ParameterSpec(
+        "press_design_pressure_gpa",
+        "GPa",
+        "design pressure of a cubic press",
+        keywords=("design pressure", "pressure"),
+    ),
     ParameterSpec("granulation_volume_m3", "m3", "working volume of a granulation kettle"),
     ParameterSpec("particle_size_um", "um", "average particle size"),
     ParameterSpec(

@@ -5,8 +5,10 @@ parameter's own keyword. A parameter written twice with different values is not 
 """
 
 import re
+from collections.abc import Iterable
 
 from service.engine.normalise import fold
+from service.engine.parameters import PARAMETERS
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _GAP = r"\s*(?:of|is|:|=|>=|≥|>|approx\.?|about|~)?\s*"
@@ -67,4 +69,92 @@ def read_quantities(text: str) -> dict[str, float]:
             continue
         if len(values) == 1:
             found[name] = values.pop()
+    return found
+
+
+# How each canonical unit is written after a number, in folded text.
+UNIT_FORMS: dict[str, str] = {
+    "mm": r"mm",
+    "m": r"m(?![a-z0-9/²³])",
+    "km": r"km(?!/)",
+    "um": r"(?:μm|um|micron)",
+    "nm": r"nm",
+    "MPa": r"mpa",
+    "GPa": r"gpa",
+    "kPa": r"kpa",
+    "Pa": r"pa",
+    "°C": r"(?:°\s*c|℃|deg(?:rees?)?\s*c)",
+    "K": r"k(?![a-z0-9])",
+    "h": r"(?:h|hrs?|hours?)(?![a-z])",
+    "min": r"(?:min|mins|minutes?)(?![a-z])",
+    "s": r"(?:s|sec|seconds?)(?![a-z])",
+    "kg": r"kg(?![a-z/])",
+    "g": r"g(?![a-z/])",
+    "t": r"(?:t|tonnes?|tons?)(?![a-z/])",
+    "kW": r"kw(?![a-z])",
+    "W": r"w(?![a-z/])",
+    "kN": r"kn(?![a-z])",
+    "N": r"n(?![a-z])",
+    "Gbps": r"(?:gbps|gbit/s|gb/s)",
+    "Mbps": r"(?:mbps|mbit/s|mb/s)",
+    "GHz": r"ghz",
+    "MHz": r"mhz",
+    "Hz": r"hz",
+    "bits": r"(?:-?bits?)(?![a-z])",
+    "WT": r"(?:weighted\s+)?(?:tflops|teraflops|wt)(?![a-z])",
+    "L": r"(?:l|litres?|liters?)(?![a-z/])",
+    "m3/h": r"(?:m3|m³)\s*/\s*h(?:ou)?r?",
+    "km/h": r"(?:km\s*/\s*h|kph)",
+    "m/s": r"m\s*/\s*s",
+    "%": r"%",
+    "V": r"v(?![a-z])",
+    "kV": r"kv(?![a-z])",
+    "A": r"a(?![a-z])",
+    "dB": r"db(?![a-z])",
+    "Wh/kg": r"wh/kg",
+    "g/cm3": r"g/cm3",
+    "mAh/g": r"mah/g",
+}
+_RELATION = r"\s*(?:of|is|:|=|>=|≥|>|<|up\s+to|approx\.?|about|~|at)?\s*"
+_VALUE = r"(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)\s*"
+
+
+def _unit_pattern(unit: str) -> str | None:
+    form = UNIT_FORMS.get(unit)
+    return None if form is None else f"(?:{form})"
+
+
+def _numbers(pattern: str, folded: str) -> set[float]:
+    return {float(m.group(1).replace(",", "")) for m in re.finditer(pattern, folded)}
+
+
+def read_for(names: Iterable[str], text: str) -> dict[str, float]:
+    """Values of these parameters that the text states, for one category's parameters.
+
+    A value counts when it stands next to one of the parameter's keywords ("chamber 300 mm",
+    "2 h endurance"), or when its unit is written and no other of these parameters shares that
+    unit ("150 MPa" for a press whose only pressure is its working pressure). A parameter
+    written with two different values is not read.
+    """
+    if not _DIGIT.search(text):
+        return {}
+    folded = fold(text)
+    specs = [PARAMETERS[name] for name in names if name in PARAMETERS]
+    by_unit: dict[str, int] = {}
+    for spec in specs:
+        by_unit[spec.unit] = by_unit.get(spec.unit, 0) + 1
+    found: dict[str, float] = {}
+    for spec in specs:
+        unit = _unit_pattern(spec.unit)
+        if unit is None:
+            continue
+        values: set[float] = set()
+        for keyword in spec.keywords:
+            word = re.escape(keyword)
+            values |= _numbers(rf"{word}{_RELATION}{_VALUE}{unit}", folded)
+            values |= _numbers(rf"{_VALUE}{unit}\s+(?:of\s+)?{word}", folded)
+        if not values and by_unit[spec.unit] == 1:
+            values = _numbers(rf"(?<![\d.]){_VALUE}{unit}", folded)
+        if len(values) == 1:
+            found[spec.name] = values.pop()
     return found

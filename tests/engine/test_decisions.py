@@ -315,3 +315,23 @@ def test_category_advisory_is_said_when_it_applies(tmp_path):
     assert [a.message for a in advisories if a.code == "category_note"] == [
         "Check the wafer's end user."
     ]
+
+
+def test_values_written_in_the_description_decide_and_the_answer_says_so(screen):
+    result = screen(
+        transaction_type="equipment_sale",
+        description="Six-anvil cubic press, design pressure 5.8 GPa, bore 420 mm",
+        as_of=date(2025, 1, 1),
+    )
+    assert result.decision == "approval-required"
+    checks = {c.name: c for c in result.matches[0].parameters}
+    assert checks["press_design_pressure_gpa"].value == 5.8
+    assert "read from the description" in (checks["press_cylinder_bore_mm"].note or "")
+    assert "press_design_pressure_gpa read from the description" in result.explanation
+    given = screen(
+        transaction_type="equipment_sale",
+        description="Six-anvil cubic press, design pressure 5.8 GPa, bore 420 mm",
+        parameters={"press_design_pressure_gpa": 4.5},
+        as_of=date(2025, 1, 1),
+    )
+    assert given.decision == "allowed"

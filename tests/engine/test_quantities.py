@@ -2,7 +2,7 @@
 
 import pytest
 
-from service.engine.quantities import read_quantities
+from service.engine.quantities import read_for, read_quantities
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,24 @@ from service.engine.quantities import read_quantities
 )
 def test_read_quantities(text, expected):
     assert read_quantities(text) == expected
+
+
+def test_a_category_reads_its_parameters_by_keyword_or_by_a_unit_only_it_uses() -> None:
+    names = ["press_cylinder_bore_mm", "press_design_pressure_gpa"]
+    assert read_for(names, "Cubic press, bore 560 mm, rated 6.5 GPa") == {
+        "press_cylinder_bore_mm": 560.0,
+        "press_design_pressure_gpa": 6.5,
+    }
+
+
+def test_a_unit_shared_by_two_parameters_needs_the_keyword() -> None:
+    assert read_for(["density_g_cm3", "tap_density_g_cm3"], "powder 2.1 g/cm3") == {}
+    assert read_for(["density_g_cm3"], "powder 2.1 g/cm3") == {"density_g_cm3": 2.1}
+
+
+def test_two_values_for_one_parameter_are_not_read() -> None:
+    assert read_for(["press_design_pressure_gpa"], "5.5 GPa or 6.5 GPa") == {}
+
+
+def test_thousands_separators_are_not_decimal_commas() -> None:
+    assert read_for(["press_cylinder_bore_mm"], "bore 1,200 mm") == {"press_cylinder_bore_mm": 1200}
