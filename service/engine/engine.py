@@ -34,6 +34,7 @@ from service.engine.schema import Category, Control, DomainNet, Instrument, Tran
 NOT_TERM_PENALTY = 30.0
 HS_FULL_MATCH_DIGITS = 8
 HS_NEAR_MATCH_DIGITS = 6
+HS_SUBLINE_DIGITS = 10
 HS_NEAR_SCORE = 75.0
 
 Hits = dict[IndexKey, Hit[IndexKey]]
@@ -186,6 +187,10 @@ class Engine:
             shared = _common_prefix(code, hs_code)
             if shared == min(len(code), len(hs_code)) and shared >= HS_FULL_MATCH_DIGITS:
                 score = 100.0
+            elif min(len(code), len(hs_code)) >= HS_SUBLINE_DIGITS:
+                # Both name a statistical sub-line of the same tariff line, and not the same one:
+                # the caller declared the sibling sub-line that the control does not list.
+                continue
             elif shared >= HS_NEAR_MATCH_DIGITS:
                 score = HS_NEAR_SCORE
             else:

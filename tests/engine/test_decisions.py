@@ -335,3 +335,17 @@ def test_values_written_in_the_description_decide_and_the_answer_says_so(screen)
         as_of=date(2025, 1, 1),
     )
     assert given.decision == "allowed"
+
+
+def test_a_customs_code_decides_on_its_own_but_not_its_sibling_sub_line(screen):
+    def declared(hs_code: str) -> str:
+        return screen(
+            transaction_type="material_export",
+            description="Goods as per invoice",
+            hs_code=hs_code,
+            as_of=date(2024, 1, 10),
+        ).decision.value
+
+    assert declared("2853909026") == "approval-required"
+    assert declared("285390") == "unknown"
+    assert declared("2853909090") == "allowed"
