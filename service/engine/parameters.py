@@ -58,6 +58,73 @@ _SPECS = (
     #
     #
     # ---- Dual-Use List, categories 6-9 and 0; nuclear export list; drug precursors
+    ParameterSpec("endurance_h", "h", "flight endurance of an unmanned aircraft or airship"),
+    ParameterSpec(
+        "gust_resistance_km_h", "km/h", "gust speed in which a UAV can take off and fly stably"
+    ),
+    ParameterSpec(
+        "engine_design_altitude_m", "m", "highest altitude an aero engine is designed to run at"
+    ),
+    ParameterSpec("engine_power_kw", "kW", "maximum continuous power of an engine"),
+    ParameterSpec("ifov_mrad", "mrad", "instantaneous field of view of an imaging sensor"),
+    ParameterSpec(
+        "range_km",
+        "km",
+        "range: flight range of an aircraft, or working range of a radar, radio link or jammer",
+    ),
+    ParameterSpec(
+        "sar_stripmap_resolution_m",
+        "m",
+        "strip-map ground resolution of a synthetic-aperture radar",
+    ),
+    ParameterSpec(
+        "sar_spotlight_resolution_m",
+        "m",
+        "spotlight ground resolution of a synthetic-aperture radar",
+    ),
+    ParameterSpec("pulse_energy_mj", "mJ", "output energy per laser pulse"),
+    ParameterSpec(
+        "energy_stability_pct", "%", "pulse-to-pulse energy instability of a laser", maximum=100.0
+    ),
+    ParameterSpec("beam_divergence_mrad", "mrad", "beam divergence of a laser"),
+    ParameterSpec(
+        "max_operating_temperature_c",
+        "degC",
+        "highest ambient temperature of stable operation without temperature control",
+        minimum=-273.15,
+    ),
+    ParameterSpec("heading_accuracy_deg", "deg", "heading (azimuth) accuracy of an IMU"),
+    ParameterSpec("attitude_accuracy_deg", "deg", "attitude (pitch/roll) accuracy of an IMU"),
+    ParameterSpec("angular_resolution_deg", "deg", "angular resolution of an IMU"),
+    ParameterSpec(
+        "controlled_uav_count", "count", "number of UAVs one ground station can control at once"
+    ),
+    ParameterSpec("flow_rate_m3_h", "m3/h", "rated volume flow of a pump, valve or water cannon"),
+    ParameterSpec("pressure_mpa", "MPa", "rated working or outlet pressure"),
+    ParameterSpec("shaft_speed_rpm", "rpm", "rotational speed of a pump shaft"),
+    ParameterSpec(
+        "specific_tensile_strength_m",
+        "m",
+        "specific tensile strength of a fibre (tensile strength / specific weight)",
+    ),
+    ParameterSpec(
+        "specific_modulus_m", "m", "specific modulus of a fibre (tensile modulus / specific weight)"
+    ),
+    ParameterSpec("water_jet_range_m", "m", "maximum jet range of a water cannon"),
+    ParameterSpec("laser_output_power_kw", "kW", "output power of a high-power laser"),
+    ParameterSpec("hopper_capacity_m3", "m3", "hopper capacity of a dredger, sand vessel or barge"),
+    ParameterSpec("dredging_depth_m", "m", "maximum dredging depth"),
+    ParameterSpec("cutter_power_kw", "kW", "cutter-head power of a cutter suction dredger"),
+    ParameterSpec("installed_power_kw", "kW", "total installed power of a vessel"),
+    ParameterSpec("bucket_capacity_m3", "m3", "bucket or grab capacity of a dredger"),
+    ParameterSpec("photocathode_area_cm2", "cm2", "photocathode area of a photomultiplier tube"),
+    ParameterSpec("anode_rise_time_ns", "ns", "anode pulse rise time of a photomultiplier tube"),
+    ParameterSpec("frame_rate_fps", "fps", "recording rate of a high-speed camera"),
+    ParameterSpec(
+        "exposure_time_ns", "ns", "frame exposure or shutter time of a high-speed camera"
+    ),
+    ParameterSpec("radiation_tolerance_gy", "Gy", "total radiation dose a camera is rated to"),
+    ParameterSpec("aerosol_capacity_l", "L", "capacity of an aerosol or spray dispensing system"),
     #
 )
 
