@@ -66,3 +66,9 @@ def test_text_of_only_noise_words_is_empty():
 def test_has_cjk():
     assert has_cjk("NdFeB 钕铁硼")
     assert not has_cjk("NdFeB magnet")
+
+
+def test_a_cas_number_is_one_identifier() -> None:
+    assert normalise("CAS 7722-64-7").words == ("cas", "cas7722647")
+    assert "cas7722647" not in normalise("CAS 64-19-7, 1050 kg").words
+    assert normalise("2024-11-15").words == ("2024", "11", "15")
