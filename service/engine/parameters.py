@@ -1,6 +1,6 @@
 """The canonical control parameters: the only names callers and rule files may use."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,15 +31,8 @@ _SPECS = (
     ParameterSpec("purity_pct", "%", "purity by mass", maximum=100.0),
     ParameterSpec("flexural_strength_mpa", "MPa", "flexural strength of a graphite material"),
     ParameterSpec("density_g_cm3", "g/cm3", "bulk density of a material"),
-    ParameterSpec(
-        "press_cylinder_bore_mm", "mm", "cylinder bore of a cubic press", keywords=("bore",)
-    ),
-    ParameterSpec(
-        "press_design_pressure_gpa",
-        "GPa",
-        "design pressure of a cubic press",
-        keywords=("design pressure", "pressure"),
-    ),
+    ParameterSpec("press_cylinder_bore_mm", "mm", "cylinder bore of a cubic press"),
+    ParameterSpec("press_design_pressure_gpa", "GPa", "design pressure of a cubic press"),
     ParameterSpec("granulation_volume_m3", "m3", "working volume of a granulation kettle"),
     ParameterSpec("particle_size_um", "um", "average particle size"),
     ParameterSpec(
@@ -128,5 +121,38 @@ _SPECS = (
     #
 )
 
-PARAMETERS: dict[str, ParameterSpec] = {spec.name: spec for spec in _SPECS}
+# How descriptions name a parameter next to its value ("bore 560 mm", "2 h endurance"), folded
+# (lower case, simplified Chinese). A value whose unit no other parameter of the matched
+# category uses needs no keyword.
+_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "press_cylinder_bore_mm": ("bore", "cylinder"),
+    "press_design_pressure_gpa": ("design pressure", "pressure"),
+    "endurance_h": ("endurance", "flight time", "续航", "航时"),
+    "gust_resistance_km_h": ("gust", "wind resistance", "抗风"),
+    "engine_design_altitude_m": ("altitude", "ceiling", "高度"),
+    "engine_power_kw": ("engine power", "power", "功率"),
+    "range_km": ("range", "航程", "距离"),
+    "sar_stripmap_resolution_m": ("strip-map resolution", "stripmap resolution", "条带"),
+    "sar_spotlight_resolution_m": ("spotlight resolution", "聚束"),
+    "pulse_energy_mj": ("pulse energy", "单脉冲能量"),
+    "beam_divergence_mrad": ("divergence", "发散角"),
+    "heading_accuracy_deg": ("heading accuracy", "heading", "航向"),
+    "attitude_accuracy_deg": ("attitude accuracy", "attitude", "姿态"),
+    "flow_rate_m3_h": ("flow", "流量"),
+    "pressure_mpa": ("pressure", "压力"),
+    "shaft_speed_rpm": ("speed", "转速"),
+    "water_jet_range_m": ("range", "射程"),
+    "laser_output_power_kw": ("output power", "power", "功率"),
+    "hopper_capacity_m3": ("hopper", "舱容"),
+    "dredging_depth_m": ("dredging depth", "depth", "挖深"),
+    "cutter_power_kw": ("cutter power", "cutter", "绞刀功率"),
+    "installed_power_kw": ("installed power", "总装机功率", "装机功率"),
+    "bucket_capacity_m3": ("bucket", "grab", "斗容"),
+    "frame_rate_fps": ("frame rate", "帧"),
+    "aerosol_capacity_l": ("tank", "capacity", "药箱"),
+}
+
+PARAMETERS: dict[str, ParameterSpec] = {
+    spec.name: replace(spec, keywords=_KEYWORDS.get(spec.name, ())) for spec in _SPECS
+}
 CANONICAL_NAMES: tuple[str, ...] = tuple(sorted(PARAMETERS))

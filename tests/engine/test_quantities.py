@@ -50,3 +50,15 @@ def test_two_values_for_one_parameter_are_not_read() -> None:
 
 def test_thousands_separators_are_not_decimal_commas() -> None:
     assert read_for(["press_cylinder_bore_mm"], "bore 1,200 mm") == {"press_cylinder_bore_mm": 1200}
+
+
+def test_drone_and_dredger_figures_are_read_by_their_keywords() -> None:
+    drone = ["endurance_h", "range_km", "engine_power_kw"]
+    assert read_for(drone, "Fixed-wing UAV, 2 h endurance, range 150 km, engine 20 kW") == {
+        "endurance_h": 2.0,
+        "range_km": 150.0,
+        "engine_power_kw": 20.0,
+    }
+    dredger = ["cutter_power_kw", "dredging_depth_m", "installed_power_kw"]
+    text = "cutter suction dredger, total installed power 400 kW, max dredging depth 8m"
+    assert read_for(dredger, text) == {"dredging_depth_m": 8.0, "installed_power_kw": 400.0}
