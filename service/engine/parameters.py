@@ -81,6 +81,13 @@ _SPECS = (
     ParameterSpec(
         "silver_content_ppm", "ppm", "silver content of a metal, parts per million by mass"
     ),
+    ParameterSpec(
+        "tensile_fracture_strain_pct",
+        "%",
+        "tensile strain at fracture of a graphite",
+        maximum=100.0,
+    ),
+    ParameterSpec("cte_ppm_k", "ppm/K", "coefficient of thermal expansion, in 10^-6 per kelvin"),
     #
     # ---- Dual-Use List, categories 2-5: processing, electronics, computers, telecoms, crypto
     #
