@@ -45,7 +45,51 @@ _SPECS = (
         maximum=100.0,
     ),
     # ---- Dual-Use List (2024 No. 51), category 1: materials, chemicals, microorganisms, toxins
-    #
+    ParameterSpec("inner_diameter_mm", "mm", "inner diameter of a tube, cylinder or hollow part"),
+    ParameterSpec("outer_diameter_mm", "mm", "outer diameter of a tube or solid cylinder"),
+    ParameterSpec("thickness_mm", "mm", "thickness of a plate, window or wall"),
+    ParameterSpec(
+        "tensile_strength_mpa", "MPa", "ultimate tensile strength at room temperature (293 K)"
+    ),
+    ParameterSpec("window_cold_area_m2", "m2", "cold-side area of a radiation-shielding window"),
+    ParameterSpec("fluorine_output_g_h", "g/h", "fluorine production capacity of a cell"),
+    ParameterSpec(
+        "concentration_pct",
+        "%",
+        "concentration of the named substance in a solution or mixture",
+        maximum=100.0,
+    ),
+    ParameterSpec(
+        "element_content_pct",
+        "%",
+        "mass share of the named element in a metal, alloy, compound or mixture",
+        maximum=100.0,
+    ),
+    ParameterSpec("energy_density_mj_kg", "MJ/kg", "energy density of a fuel or slurry"),
+    ParameterSpec("detonation_velocity_m_s", "m/s", "detonation velocity of an explosive"),
+    ParameterSpec("tnt_equivalent_kg", "kg", "explosive capacity of a containment vessel in TNT"),
+    ParameterSpec(
+        "specific_modulus_m", "m", "specific modulus of a fibre (modulus / specific weight)"
+    ),
+    ParameterSpec(
+        "specific_strength_m", "m", "specific tensile strength of a fibre (strength / weight)"
+    ),
+    ParameterSpec("tenacity_cn_dtex", "cN/dtex", "breaking tenacity of a fibre"),
+    ParameterSpec("initial_modulus_cn_dtex", "cN/dtex", "initial modulus of a fibre"),
+    ParameterSpec("areal_density_kg_m2", "kg/m2", "areal density of a laminate or armour panel"),
+    ParameterSpec(
+        "v50_m_s", "m/s", "ballistic limit V50 against a 1.1 g fragment-simulating projectile"
+    ),
+    ParameterSpec(
+        "silver_content_ppm", "ppm", "silver content of a metal, parts per million by mass"
+    ),
+    ParameterSpec(
+        "tensile_fracture_strain_pct",
+        "%",
+        "tensile strain at fracture of a graphite",
+        maximum=100.0,
+    ),
+    ParameterSpec("cte_ppm_k", "ppm/K", "coefficient of thermal expansion, in 10^-6 per kelvin"),
     #
     # ---- Dual-Use List, categories 2-5: processing, electronics, computers, telecoms, crypto
     #
