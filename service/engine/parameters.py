@@ -121,6 +121,14 @@ _SPECS = (
     ParameterSpec(
         "managed_key_objects", "objects", "keys or key objects a key-management system can manage"
     ),
+    ParameterSpec("x_axis_travel_mm", "mm", "travel of a machine tool along its X axis"),
+    ParameterSpec("window_diameter_mm", "mm", "diameter of an optical window"),
+    ParameterSpec(
+        "visible_transmittance_pct", "%", "transmittance of visible light", maximum=100.0
+    ),
+    ParameterSpec("flow_rate_l_h", "L/h", "throughput of a separator or pump in litres per hour"),
+    ParameterSpec("filter_area_m2", "m2", "total filtration area of a filter system or component"),
+    ParameterSpec("ice_capacity_kg_day", "kg/day", "ice a freeze-dryer condenses in 24 hours"),
     #
     # ---- Dual-Use List, categories 6-9 and 0; nuclear export list; drug precursors
     #
