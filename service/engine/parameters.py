@@ -93,6 +93,88 @@ _SPECS = (
     #
     # ---- Dual-Use List, categories 2-5: processing, electronics, computers, telecoms, crypto
     #
+    ParameterSpec(
+        "max_working_pressure_mpa", "MPa", "maximum working pressure of a press or pressure vessel"
+    ),
+    ParameterSpec(
+        "max_temperature_c", "C", "maximum working temperature in degrees Celsius", minimum=-273.15
+    ),
+    ParameterSpec(
+        "chamber_inner_diameter_mm", "mm", "inside diameter of the working chamber of a press"
+    ),
+    ParameterSpec(
+        "positioning_accuracy_um",
+        "um",
+        "positioning accuracy of a machine tool along a linear axis",
+    ),
+    ParameterSpec("workpiece_diameter_mm", "mm", "largest workpiece diameter a machine tool takes"),
+    ParameterSpec(
+        "contouring_rotary_axes", "axes", "rotary axes a machine tool can coordinate for contouring"
+    ),
+    ParameterSpec(
+        "simultaneous_contouring_axes",
+        "axes",
+        "axes a machine tool can coordinate simultaneously for contouring control",
+    ),
+    ParameterSpec("angular_accuracy_deg", "deg", "angular measuring accuracy of an instrument"),
+    ParameterSpec(
+        "vessel_volume_l", "L", "internal volume of a vessel, crucible, tank or fermenter in litres"
+    ),
+    ParameterSpec("magnetic_field_t", "T", "magnetic flux density a magnet produces"),
+    ParameterSpec("magnet_bore_mm", "mm", "inner (bore) diameter of a solenoid magnet"),
+    ParameterSpec(
+        "field_uniformity_pct", "%", "non-uniformity of a magnet's central field", maximum=100.0
+    ),
+    ParameterSpec(
+        "length_to_diameter_ratio", "ratio", "length divided by inner diameter of a solenoid magnet"
+    ),
+    ParameterSpec(
+        "output_frequency_hz", "Hz", "output frequency of a frequency changer or generator"
+    ),
+    ParameterSpec("neutron_yield_n_s", "n/s", "neutron output of a neutron generator per second"),
+    ParameterSpec("operating_voltage_kv", "kV", "rated operating voltage in kilovolts"),
+    ParameterSpec("inductance_nh", "nH", "inductance in nanohenries"),
+    ParameterSpec(
+        "initiation_area_mm2", "mm2", "surface area a multipoint initiation system initiates"
+    ),
+    ParameterSpec(
+        "timing_spread_us", "us", "spread of initiation times over the surface in microseconds"
+    ),
+    ParameterSpec(
+        "aptp_weighted_teraflops",
+        "WT",
+        "adjusted peak performance of a digital computer in weighted TeraFLOPS",
+    ),
+    ParameterSpec(
+        "data_rate_gbps",
+        "Gbps",
+        "data rate in gigabits per second (encrypted throughput, or one link in one direction)",
+    ),
+    ParameterSpec(
+        "symmetric_key_length_bits", "bits", "key length of a symmetric cryptographic algorithm"
+    ),
+    ParameterSpec(
+        "rsa_key_length_bits",
+        "bits",
+        "key length of an asymmetric algorithm based on factorisation (RSA type)",
+    ),
+    ParameterSpec("ecc_key_length_bits", "bits", "key length of an elliptic-curve algorithm"),
+    ParameterSpec(
+        "signatures_per_second",
+        "tps",
+        "asymmetric signing operations per second of a crypto device",
+    ),
+    ParameterSpec(
+        "managed_key_objects", "objects", "keys or key objects a key-management system can manage"
+    ),
+    ParameterSpec("x_axis_travel_mm", "mm", "travel of a machine tool along its X axis"),
+    ParameterSpec("window_diameter_mm", "mm", "diameter of an optical window"),
+    ParameterSpec(
+        "visible_transmittance_pct", "%", "transmittance of visible light", maximum=100.0
+    ),
+    ParameterSpec("flow_rate_l_h", "L/h", "throughput of a separator or pump in litres per hour"),
+    ParameterSpec("filter_area_m2", "m2", "total filtration area of a filter system or component"),
+    ParameterSpec("ice_capacity_kg_day", "kg/day", "ice a freeze-dryer condenses in 24 hours"),
     #
     # ---- Dual-Use List, categories 6-9 and 0; nuclear export list; drug precursors
     ParameterSpec("endurance_h", "h", "flight endurance of an unmanned aircraft or airship"),
