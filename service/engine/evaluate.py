@@ -140,6 +140,16 @@ def evaluate(
         result = out(
             Decision.allowed, MatchStatus.in_force, f"The parameters take it out: {compared}."
         )
+    elif verdict is ParameterVerdict.uncertain:
+        result = out(
+            Decision.unknown,
+            MatchStatus.in_force,
+            f"The parameters fall short only of thresholds the research is unsure of: {compared}.",
+        )
+        result.missing.append(
+            f"confirmation of the {category.item_number or category.id} thresholds in the "
+            "official text (the encoded values are uncertain)"
+        )
     elif verdict is ParameterVerdict.missing:
         result = out(
             Decision.unknown, MatchStatus.in_force, f"It depends on parameters: {compared}."

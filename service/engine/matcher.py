@@ -1,5 +1,6 @@
 """Finds which terms a description contains: a token index for candidates, rapidfuzz for scoring."""
 
+import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -93,15 +94,13 @@ class TermIndex(Generic[K]):
                 key = component.text[:2] if component.cjk else component.text
                 self._postings[key].append((position, component))
         self._fuzzy_cache: dict[str, tuple[tuple[str, float], ...]] = {}
-        self._fuzzy_vocabulary = sorted(
-            key for key in self._postings if len(key) >= FUZZY_MIN_LENGTH and key.isalpha()
-        )
+        self._fuzzy_vocabulary = sorted(key for key in self._postings if _may_be_misspelt(key))
 
     def fuzzy_words(self, words: Iterable[str]) -> dict[str, float]:
         """Map misspelt description words to the vocabulary words they most resemble."""
         found: dict[str, float] = {}
         for word in set(words):
-            if word in self._postings or len(word) < FUZZY_MIN_LENGTH or not word.isalpha():
+            if word in self._postings or not _may_be_misspelt(word):
                 continue
             for vocab_word, score in self._closest(word):
                 found[vocab_word] = max(found.get(vocab_word, 0.0), score)
@@ -121,7 +120,8 @@ class TermIndex(Generic[K]):
                 score_cutoff=ONE_EDIT_CUTOFF,
                 limit=10,
             )
-            if score >= FUZZY_CUTOFF or _one_edit(word, vocab_word)
+            if _same_number(word, vocab_word)
+            and (score >= FUZZY_CUTOFF or _one_edit(word, vocab_word))
         ]
         best = candidates[0][1] if candidates else 0.0
         closest = tuple((w, s) for w, s, _ in candidates if s == best)
@@ -172,6 +172,21 @@ class TermIndex(Generic[K]):
             spelt_right = _score(term, words, text.cjk, dict.fromkeys(fuzzy, 100.0))
             hit.as_if_spelt_right = max(hit.as_if_spelt_right, spelt_right)
         return hits
+
+
+# A word of letters, or letters then a number ("polonium210", from Polonium-210).
+_SPELLABLE = re.compile(rf"[a-z]{{{FUZZY_MIN_LENGTH},}}(\d*)")
+
+
+def _may_be_misspelt(word: str) -> bool:
+    """True for words long enough to carry a typo: five letters or more, then digits if any."""
+    return _SPELLABLE.fullmatch(word) is not None
+
+
+def _same_number(word: str, vocab_word: str) -> bool:
+    """A typo may change letters but never the number: polonium210 is not polonium238."""
+    found, known = _SPELLABLE.fullmatch(word), _SPELLABLE.fullmatch(vocab_word)
+    return found is not None and known is not None and found.group(1) == known.group(1)
 
 
 def _one_edit(word: str, vocab_word: str) -> bool:

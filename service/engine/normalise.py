@@ -26,6 +26,8 @@ _HAS_CJK = re.compile(f"[{_CJK_CHAR}]")
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 # A CAS registry number (7722-64-7) is one identifier, not three numbers: "cas7722647".
 _CAS = re.compile(r"\b(\d{2,7})-(\d{2})-(\d)\b")
+# An isotope written with a hyphen (He-3, helium-3, U-235) is one word, as it is without one.
+_ISOTOPE = re.compile(r"\b([a-z]{1,12})-(\d{1,3})\b")
 _UNITS = (
     (re.compile(r"\bw\s*h\s*(?:/|per)\s*kg\b"), " wh/kg "),
     (re.compile(r"\bm\s*a\s*h\s*(?:/|per)\s*g\b"), " mah/g "),
@@ -131,7 +133,7 @@ def normalise(text: str) -> NormalText:
     """Split text into stemmed non-generic English words and the concatenated Chinese runs."""
     folded = fold(text)
     cjk = " ".join(_CJK_RUN.findall(folded))
-    latin = _CAS.sub(r"cas\1\2\3", _CJK_RUN.sub(" ", folded))
+    latin = _ISOTOPE.sub(r"\1\2", _CAS.sub(r"cas\1\2\3", _CJK_RUN.sub(" ", folded)))
     spelt = (
         part for w in _WORD.findall(latin.replace("-", " ")) for part in ABBREVIATIONS.get(w, (w,))
     )

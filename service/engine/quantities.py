@@ -85,6 +85,7 @@ UNIT_FORMS: dict[str, str] = {
     "Pa": r"pa",
     "°C": r"(?:°\s*c|℃|deg(?:rees?)?\s*c)",
     "degC": r"(?:°\s*c|℃|deg(?:rees?)?\s*c)",
+    "C": r"(?:°\s*c|℃|deg(?:rees?)?\s*c)",
     "deg": r"(?:°(?!\s*c)|deg(?:rees?)?(?!\s*c))",
     "mrad": r"mrad",
     "mJ": r"mj(?![a-z])",

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from opencc import OpenCC
 
-from service.engine.normalise import ELEMENT
+from service.engine.normalise import ELEMENT, stem
 
 TYPO_MIN_LENGTH = 5
 TYPO_WORDS = 3
@@ -47,8 +47,11 @@ def _change_letter(word: str) -> str:
 
 
 def typos(text: str) -> Iterator[str]:
-    """One copy per long word (the longest few), that word misspelt by one edit."""
-    long_words = {w for w in _WORD.findall(text) if len(w) >= TYPO_MIN_LENGTH}
+    """One copy per long word (the longest few), that word misspelt by one edit.
+
+    A word counts as long when what the matcher compares, its singular, has five letters or more.
+    """
+    long_words = {w for w in _WORD.findall(text) if len(stem(w.lower())) >= TYPO_MIN_LENGTH}
     words = sorted(long_words, key=lambda w: (len(w), w))
     for word in reversed(words[-TYPO_WORDS:]):
         yield re.sub(rf"\b{word}\b", _change_letter(word), text, count=1)

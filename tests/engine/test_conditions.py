@@ -4,6 +4,7 @@ import pytest
 
 from service.engine import conditions
 from service.engine.conditions import ParameterVerdict
+from service.engine.schema import Category
 
 DENSITY = "compaction_density_g_cm3"
 CAPACITY = "specific_capacity_mah_g"
@@ -70,3 +71,19 @@ def test_describe_gives_the_reason_for_an_implied_ceiling(toy_category):
         "cell_energy_density_wh_kg at most 250 Wh/kg, below 300 Wh/kg: "
         "LFP cells stay far below 300 Wh/kg"
     )
+
+
+def test_falling_just_short_of_an_uncertain_threshold_is_not_a_reason_to_allow() -> None:
+    threshold = {"name": "purity_pct", "operator": ">=", "threshold": 99.0, "unit": "%"}
+    category = Category(
+        id="doubtful-purity",
+        title="An item with a purity threshold the research is unsure of",
+        control="restricted",
+        applies_to=["material_export"],
+        terms=["doubtful item"],
+        summary="Test category.",
+        parameters=[threshold | {"confidence": "low"}],
+    )
+    assert conditions.check(category, {"purity_pct": 98.0})[0] is ParameterVerdict.uncertain
+    assert conditions.check(category, {"purity_pct": 50.0})[0] is ParameterVerdict.not_met
+    assert conditions.check(category, {"purity_pct": 99.5})[0] is ParameterVerdict.met
