@@ -97,6 +97,20 @@ UNIT_FORMS: dict[str, str] = {
     "Gy": r"gy(?![a-z])",
     "m3": r"(?:m3|m³)(?!\s*/)",
     "count": r"(?:units?|sets?|uavs?|drones?|架|台)(?![a-z])",
+    "L/h": r"(?:l|litres?|liters?)\s*/\s*h(?:ou)?r?(?![a-z])",
+    "kg/day": r"kg\s*(?:ice\s*)?/\s*(?:day|d|24\s*h)(?![a-z])",
+    "g/h": r"g\s*/\s*h(?![a-z])",
+    "MJ/kg": r"mj\s*/\s*kg",
+    "T": r"(?:t|tesla)(?![a-z/])",
+    "axes": r"-?\s*(?:axis|axes|轴)",
+    "m2": r"(?:m2|m²|sq\.?\s*m)(?![a-z])",
+    "mm2": r"(?:mm2|mm²)",
+    "us": r"(?:μs|us|microseconds?)(?![a-z])",
+    "nH": r"nh(?![a-z])",
+    "ppm": r"ppm(?![a-z/])",
+    "tps": r"(?:tps|signatures?\s*/\s*s|次/秒)",
+    "kg/m2": r"kg\s*/\s*(?:m2|m²)",
+    "cN/dtex": r"cn\s*/\s*dtex",
     "K": r"k(?![a-z0-9])",
     "h": r"(?:h|hrs?|hours?)(?![a-z])",
     "min": r"(?:min|mins|minutes?)(?![a-z])",
@@ -127,6 +141,18 @@ UNIT_FORMS: dict[str, str] = {
     "Wh/kg": r"wh/kg",
     "g/cm3": r"g/cm3",
     "mAh/g": r"mah/g",
+}
+# A parameter's value may be written in a neighbouring unit: (unit written, factor to the
+# parameter's own unit). "positioning accuracy 0.004 mm" is 4 um; "40 min" endurance is 0.67 h.
+CONVERSIONS: dict[str, tuple[tuple[str, float], ...]] = {
+    "um": (("mm", 1000.0),),
+    "h": (("min", 1 / 60),),
+    "km/h": (("m/s", 3.6),),
+    "L": (("m3", 1000.0),),
+    "Gbps": (("Mbps", 0.001),),
+    "kW": (("W", 0.001),),
+    "MPa": (("GPa", 1000.0), ("kPa", 0.001)),
+    "mm": (("m", 1000.0),),
 }
 _RELATION = r"\s*(?:of|is|:|=|>=|≥|>|<|up\s+to|approx\.?|about|~|at)?\s*"
 _VALUE = r"(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)\s*"
@@ -162,10 +188,16 @@ def read_for(names: Iterable[str], text: str) -> dict[str, float]:
         if unit is None:
             continue
         values: set[float] = set()
-        for keyword in spec.keywords:
-            word = re.escape(keyword)
-            values |= _numbers(rf"{word}{_RELATION}{_VALUE}{unit}", folded)
-            values |= _numbers(rf"{_VALUE}{unit}\s+(?:of\s+)?{word}", folded)
+        for written, factor in ((spec.unit, 1.0), *CONVERSIONS.get(spec.unit, ())):
+            form = _unit_pattern(written)
+            if form is None:
+                continue
+            found_here = set()
+            for keyword in spec.keywords:
+                word = re.escape(keyword)
+                found_here |= _numbers(rf"{word}{_RELATION}{_VALUE}{form}", folded)
+                found_here |= _numbers(rf"{_VALUE}{form}\s*(?:of\s+)?{word}", folded)
+            values |= {round(v * factor, 6) for v in found_here}
         if not values and by_unit[spec.unit] == 1:
             values = _numbers(rf"(?<![\d.]){_VALUE}{unit}", folded)
         if len(values) == 1:
