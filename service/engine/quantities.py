@@ -154,7 +154,7 @@ CONVERSIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "MPa": (("GPa", 1000.0), ("kPa", 0.001)),
     "mm": (("m", 1000.0),),
 }
-_RELATION = r"\s*(?:of|is|:|=|>=|≥|>|<|up\s+to|approx\.?|about|~|at)?\s*"
+_RELATION = r"\s*(?:of|is|:|=|>=|≥|>|<|±|\+/-|up\s+to|approx\.?|about|~|at)?\s*"
 _VALUE = r"(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)\s*"
 
 
