@@ -12,6 +12,7 @@ from service.engine.models import (
     Decision,
     Match,
     MatchStatus,
+    ParameterCheck,
     ScreeningRequest,
 )
 from service.engine.schema import Category, Control, Instrument, TransactionType
@@ -129,6 +130,25 @@ def evaluate(
         result.missing.append(category.unresolved)
         return result
     verdict, checks = conditions.check(category, ctx.values)
+    result = _by_parameters(ctx, category, verdict, checks, out)
+    result.match.parameters = checks
+    if category.advisory and result.match.decision is not Decision.allowed:
+        result.advisories.append(advisory("category_note", category.advisory, instrument, category))
+    return result
+
+
+# Builds the match of the category being judged from a decision, a status and a reason.
+MakeMatch = Callable[[Decision, MatchStatus, str], EvaluatedMatch]
+
+
+def _by_parameters(
+    ctx: Context,
+    category: Category,
+    verdict: ParameterVerdict,
+    checks: list[ParameterCheck],
+    out: MakeMatch,
+) -> EvaluatedMatch:
+    """What the parameter verdict makes of an in-force, applicable category."""
     for check in checks:
         if check.name in ctx.read_from_text:
             check.note = "; ".join(filter(None, [check.note, "value read from the description"]))
@@ -137,10 +157,10 @@ def evaluate(
     if read:
         compared += f" ({', '.join(read)} read from the description)"
     if verdict is ParameterVerdict.not_met:
-        result = out(
+        return out(
             Decision.allowed, MatchStatus.in_force, f"The parameters take it out: {compared}."
         )
-    elif verdict is ParameterVerdict.uncertain:
+    if verdict is ParameterVerdict.uncertain:
         result = out(
             Decision.unknown,
             MatchStatus.in_force,
@@ -150,22 +170,15 @@ def evaluate(
             f"confirmation of the {category.item_number or category.id} thresholds in the "
             "official text (the encoded values are uncertain)"
         )
-    elif verdict is ParameterVerdict.missing:
+        return result
+    if verdict is ParameterVerdict.missing:
         result = out(
             Decision.unknown, MatchStatus.in_force, f"It depends on parameters: {compared}."
         )
         result.missing += [c.name for c in checks if c.value is None]
-    else:
-        reason = (
-            f"{category.summary} Its conditions are met: {compared}."
-            if checks
-            else category.summary
-        )
-        result = out(CONTROL_DECISION[category.control], MatchStatus.in_force, reason)
-    result.match.parameters = checks
-    if category.advisory and result.match.decision is not Decision.allowed:
-        result.advisories.append(advisory("category_note", category.advisory, instrument, category))
-    return result
+        return result
+    met = f"{category.summary} Its conditions are met: {compared}." if checks else category.summary
+    return out(CONTROL_DECISION[category.control], MatchStatus.in_force, met)
 
 
 def _out_of_force(
@@ -209,7 +222,7 @@ def _out_of_force(
 def _hire_inside_china(
     ctx: Context,
     instrument: Instrument,
-    out: Callable[[Decision, MatchStatus, str], EvaluatedMatch],
+    out: MakeMatch,
 ) -> EvaluatedMatch:
     """A hire inside China exports nothing, unless the know-how goes to a foreign employer.
 
