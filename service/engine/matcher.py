@@ -159,6 +159,7 @@ class TermIndex(Generic[K]):
     def search(self, text: NormalText, floor: float) -> dict[K, Hit[K]]:
         """Score every candidate term; return each owner's best score (terms scoring >= floor)."""
         fuzzy = self.fuzzy_words(text.words)
+        corrected = dict.fromkeys(fuzzy, 100.0)
         words = set(text.words)
         hits: dict[K, Hit[K]] = {}
         for position in self._candidates(words, text.cjk, fuzzy, floor):
@@ -169,7 +170,7 @@ class TermIndex(Generic[K]):
             hit = hits.setdefault(term.owner, Hit())
             hit.terms.append((score, term))
             hit.score = max(hit.score, score)
-            spelt_right = _score(term, words, text.cjk, dict.fromkeys(fuzzy, 100.0))
+            spelt_right = _score(term, words, text.cjk, corrected) if fuzzy else score
             hit.as_if_spelt_right = max(hit.as_if_spelt_right, spelt_right)
         return hits
 
