@@ -1,1 +1,0 @@
-"""Pure ASGI middleware: body limit, request context, metrics timing, security headers."""

@@ -1,1 +1,0 @@
-"""The HTTP routers, one module per resource."""

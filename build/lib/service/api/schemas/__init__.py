@@ -1,1 +1,0 @@
-"""Request and response shapes of the published API, and their converters from stored rows."""

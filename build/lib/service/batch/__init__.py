@@ -1,1 +1,0 @@
-"""Batch screening of CSV files: read, screen in resumable chunks, write results."""

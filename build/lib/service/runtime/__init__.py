@@ -1,1 +1,0 @@
-"""The running process: its background components, started and stopped in one order."""

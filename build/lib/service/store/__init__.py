@@ -1,1 +1,0 @@
-"""Persistence: SQLModel tables, database setup and small repository functions."""
