@@ -44,7 +44,6 @@ _SPECS = (
         "share of the item's value made up of China-origin rare-earth items",
         maximum=100.0,
     ),
-    ParameterSpec("microwave_power_kw", "kW", "microwave power of a plasma CVD system"),
     # ---- Dual-Use List (2024 No. 51), category 1: materials, chemicals, microorganisms, toxins
     ParameterSpec("inner_diameter_mm", "mm", "inner diameter of a tube, cylinder or hollow part"),
     ParameterSpec("outer_diameter_mm", "mm", "outer diameter of a tube or solid cylinder"),
@@ -254,7 +253,6 @@ _SPECS = (
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "press_cylinder_bore_mm": ("bore", "cylinder"),
     "press_design_pressure_gpa": ("design pressure", "pressure"),
-    "microwave_power_kw": ("microwave power", "power", "功率"),
     "endurance_h": ("endurance", "flight time", "续航", "航时"),
     "gust_resistance_km_h": ("gust", "wind resistance", "抗风"),
     "engine_design_altitude_m": ("altitude", "ceiling", "高度"),
