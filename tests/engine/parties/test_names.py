@@ -149,3 +149,15 @@ def test_a_hundred_thousand_names_index_and_search_quickly():
     assert hits[0].key == 4711
     assert built < 30
     assert searched < 1.0
+
+
+def test_every_chinese_name_is_a_hit_in_traditional_characters(engine):
+    from opencc import OpenCC
+
+    to_traditional = OpenCC("s2t")
+    misses = [
+        (entry.id, entry.name_zh)
+        for entry in _entries(engine)
+        if entry.name_zh and not _strong(engine, to_traditional.convert(entry.name_zh), entry.id)
+    ]
+    assert misses == []
