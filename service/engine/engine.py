@@ -28,8 +28,16 @@ from service.engine.models import (
     ScreeningResult,
 )
 from service.engine.normalise import normalise
+from service.engine.parties.screen import PartyScreen
 from service.engine.quantities import read_for, read_quantities
-from service.engine.schema import Category, Control, DomainNet, Instrument, TransactionType
+from service.engine.schema import (
+    Category,
+    Control,
+    DomainNet,
+    Instrument,
+    Regime,
+    TransactionType,
+)
 
 NOT_TERM_PENALTY = 30.0
 HS_FULL_MATCH_DIGITS = 8
@@ -82,6 +90,7 @@ class Engine:
         self.informal = [
             (f.instrument, m) for f in ruleset.files.values() for m in f.informal_measures
         ]
+        self.parties = PartyScreen(ruleset)
 
     def screen(self, request: ScreeningRequest, today: date | None = None) -> ScreeningResult:
         """Decide one request: the most severe contribution of every category that applies."""
@@ -93,6 +102,11 @@ class Engine:
         self._outrank_by_references(state)
         overlays.apply(state, self.overlays, self.ruleset.instruments)
         decision = self._decide(state, hits)
+        parties = self.parties.screen(request, day, self._dual_use_item(state))
+        decision = max(decision, parties.decision, key=lambda d: d.severity)
+        if decision is Decision.unknown:
+            state.missing += parties.missing
+        state.advisories += parties.advisories
         self._add_informal(state, hits)
         self._add_unverified(state)
         checked = checked_against(
@@ -111,7 +125,19 @@ class Engine:
             missing_information=list(dict.fromkeys(state.missing)),
             advisories=_unique(state.advisories),
             checked_against=[entry.instrument.id for entry in checked],
-            explanation=explain(decision, state, self.ruleset.categories, checked),
+            explanation=explain(
+                decision, state, self.ruleset.categories, checked, parties.sentences
+            ),
+            party_matches=parties.matches,
+        )
+
+    def _dual_use_item(self, state: ScreeningState) -> bool:
+        """True when a dual-use category in force restricts or prohibits the item."""
+        return any(
+            m.status == MatchStatus.in_force
+            and m.decision in (Decision.prohibited, Decision.approval_required)
+            and self.ruleset.instruments[m.instrument_id].regime is Regime.dual_use
+            for m in state.matches
         )
 
     def _match_categories(self, state: ScreeningState, hits: Hits) -> None:

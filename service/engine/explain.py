@@ -34,11 +34,13 @@ def explain(
     state: ScreeningState,
     categories: dict[str, tuple[Instrument, Category]],
     checked: list[InstrumentCoverage],
+    parties: list[str] | None = None,
 ) -> str:
-    """One paragraph: the decision, what decided it, what did not, and what is missing."""
+    """One paragraph: the decision, the parties' sentences, what decided it, what did not, and
+    what is missing."""
     ctx = state.ctx
     tx = ctx.request.transaction_type
-    out = [f"{_DEAL[tx]} was screened as of {ctx.day}: {decision.value}."]
+    out = [f"{_DEAL[tx]} was screened as of {ctx.day}: {decision.value}.", *(parties or [])]
     deciding = [m for m in state.matches if m.decision is not Decision.allowed]
     others = [m for m in state.matches if m.decision is Decision.allowed]
     out += [

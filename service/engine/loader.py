@@ -17,9 +17,18 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from service.engine.errors import RuleSetError
-from service.engine.schema import ID_PATTERN, Category, Instrument, Manifest, RuleFile
+from service.engine.parties.schema import PartyFile
+from service.engine.schema import (
+    ID_PATTERN,
+    Category,
+    Instrument,
+    Manifest,
+    PartyThresholds,
+    RuleFile,
+)
 
 MANIFEST_NAME = "ruleset.yaml"
+PARTIES_DIR = "parties"
 HEADER_NAME = "instrument.yaml"
 _CATEGORY_LIST = TypeAdapter(list[Category])
 
@@ -35,6 +44,9 @@ class RuleSet:
     review_threshold: float
     # Keyed by source: "<ID>.yaml" for a file, "<ID>/" for a folder.
     files: dict[str, RuleFile]
+    # Party lists, keyed "parties/<ID>.yaml"; empty when the rules have no parties/ folder.
+    parties: dict[str, PartyFile] = field(default_factory=dict)
+    party_thresholds: PartyThresholds = field(default_factory=PartyThresholds)
     instruments: dict[str, Instrument] = field(init=False)
     categories: dict[str, tuple[Instrument, Category]] = field(init=False)
 
@@ -189,15 +201,19 @@ def instrument_sources(directory: Path) -> list[Path]:
     return sorted(files + folders, key=lambda p: (f"{p.stem}.yaml", p.is_dir()))
 
 
-def content_digest(files: dict[str, RuleFile]) -> str:
-    """sha256 of the canonical JSON of every instrument, independent of YAML layout and files.
+def content_digest(files: dict[str, RuleFile], parties: dict[str, PartyFile] | None = None) -> str:
+    """sha256 of the canonical JSON of every instrument and party list, independent of YAML layout.
 
     Each instrument is keyed `<ID>.yaml` whether it is one file or a folder, so a folder
-    digests exactly like the single file it replaced.
+    digests exactly like the single file it replaced; each party file `parties/<ID>.yaml`.
+    A rule set without party files digests as it did before party lists existed.
     """
-    canonical = {
+    canonical: dict[str, Any] = {
         f"{rule.instrument.id}.yaml": rule.model_dump(mode="json") for rule in files.values()
     }
+    for party_file in (parties or {}).values():
+        key = f"{PARTIES_DIR}/{party_file.announcement.id}.yaml"
+        canonical[key] = party_file.model_dump(mode="json")
     blob = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -243,6 +259,56 @@ def _check_references(files: dict[str, RuleFile], origins: dict[str, dict[str, s
         raise RuleSetError("\n".join(errors))
 
 
+def parse_party_file(path: Path) -> PartyFile:
+    """Validate one party-list file; the file stem must be the announcement id."""
+    label = f"{PARTIES_DIR}/{path.name}"
+    data = read_yaml(path, label)
+    try:
+        party_file = PartyFile.model_validate(data)
+    except ValidationError as exc:
+        lines = [
+            f"{label}: {_locate(data, tuple(err['loc']))}: {err['msg']}" for err in exc.errors()
+        ]
+        raise RuleSetError("\n".join(lines)) from exc
+    if party_file.announcement.id != path.stem:
+        raise RuleSetError(
+            f"{label}: announcement.id {party_file.announcement.id!r} differs from the file name"
+        )
+    return party_file
+
+
+def load_parties(directory: Path) -> dict[str, PartyFile]:
+    """Every file of rules/parties/ (in subfolders too), validated; entry ids unique across all."""
+    folder = directory / PARTIES_DIR
+    if not folder.is_dir():
+        return {}
+    errors: list[str] = []
+    parties: dict[str, PartyFile] = {}
+    seen: dict[str, str] = {}
+    paths = [
+        p
+        for p in folder.rglob("*.yaml")
+        if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
+    for path in sorted(paths, key=lambda p: p.relative_to(folder).parts):
+        label = f"{PARTIES_DIR}/{path.relative_to(folder).as_posix()}"
+        try:
+            party_file = parse_party_file(path)
+        except RuleSetError as exc:
+            errors.append(str(exc))
+            continue
+        if path.stem in {Path(k).stem for k in parties}:
+            errors.append(f"{label}: announcement id {path.stem!r} used twice")
+        for entry in party_file.entries:
+            if entry.id in seen:
+                errors.append(f"{label}: entry id {entry.id!r} also used in {seen[entry.id]}")
+            seen[entry.id] = label
+        parties[label] = party_file
+    if errors:
+        raise RuleSetError("\n".join(errors))
+    return parties
+
+
 def load_ruleset(directory: Path) -> RuleSet:
     """Load and validate every instrument file and folder; raise RuleSetError naming each fault."""
     directory = Path(directory)
@@ -271,11 +337,14 @@ def load_ruleset(directory: Path) -> RuleSet:
     if errors:
         raise RuleSetError("\n".join(errors))
     _check_references(files, origins)
+    parties = load_parties(directory)
     return RuleSet(
         version=manifest.version,
-        digest=content_digest(files),
+        digest=content_digest(files, parties),
         recorded_digest=manifest.digest,
         match_threshold=manifest.match_threshold,
         review_threshold=manifest.review_threshold,
         files=files,
+        parties=parties,
+        party_thresholds=manifest.parties,
     )

@@ -1,5 +1,6 @@
 """What goes into a screening and what comes out: the engine's request and result models."""
 
+import builtins
 import math
 from datetime import date
 from enum import StrEnum
@@ -87,6 +88,29 @@ class Counterparty(RequestModel):
     country: CountryCode | None = None
 
 
+class PartyRole(StrEnum):
+    """The part a foreign party plays in the deal."""
+
+    importer = "importer"
+    end_user = "end_user"
+    consignee = "consignee"
+    intermediary = "intermediary"
+    employer = "employer"
+
+
+class Party(RequestModel):
+    """A foreign party to the deal, screened against the party lists."""
+
+    role: PartyRole = Field(description="importer, end_user, consignee, intermediary or employer")
+    name: str = Field(
+        min_length=1,
+        max_length=500,
+        description="the party's name, in English or Chinese",
+        examples=["Lockheed Martin Missiles & Fire Control"],
+    )
+    country: CountryCode | None = Field(default=None, description="raises the score, never vetoes")
+
+
 class ScreeningRequest(RequestModel):
     """A proposed deal to screen. Only transaction_type and description are required."""
 
@@ -104,7 +128,15 @@ class ScreeningRequest(RequestModel):
     military_end_use: bool | None = Field(
         default=None, description="true, false, or null when not known"
     )
-    counterparty: Counterparty | None = None
+    counterparty: Counterparty | None = Field(
+        default=None, description="the importer; screened against the party lists like `parties`"
+    )
+    parties: list[Party] = Field(
+        default_factory=list,
+        max_length=20,
+        description="the deal's foreign parties (importer, end user, consignee, intermediary, "
+        "employer), screened against MOFCOM's party lists",
+    )
     engineer: Engineer | None = None
     as_of: date | None = Field(default=None, description="the date to screen at; default today")
     reference: str | None = Field(default=None, max_length=200, description="the caller's own id")
@@ -197,6 +229,40 @@ class RulesetRef(BaseModel):
     digest: str
 
 
+class PartyCitation(BaseModel):
+    """The notice that put a party on its list."""
+
+    announcement: str = Field(description="announcement id, the party file's name")
+    number: str | None = Field(default=None, description="official number, where known")
+    issuer: str
+    title: str
+    published: date
+    effective: date | None = None
+    url: str | None = None
+
+
+class PartyMatch(BaseModel):
+    """A listed entry a party's name matched, where it stands on `as_of` and what it does."""
+
+    party: Party = Field(description="the party as given")
+    entry_id: str
+    list: str = Field(
+        description="control_list, watch_list, unreliable_entity_list, countermeasure_list or "
+        "internal"
+    )
+    name_matched: str = Field(description="the listed name (or alias, branch) that matched")
+    score: float
+    status: str = Field(
+        description="in_force, suspended, stopped, not_yet_effective, end_day_unclear or "
+        "status_unclear (a suspension with no stated end)"
+    )
+    measures: builtins.list[str]
+    citation: PartyCitation
+    strength: str = Field(description="hit (a strong match) or possible_hit (to confirm)")
+    decision: Decision = Field(description="what this match contributes to the overall decision")
+    reason: str
+
+
 class ScreeningResult(BaseModel):
     """The engine's answer: one decision, with everything needed to explain and reproduce it."""
 
@@ -211,4 +277,7 @@ class ScreeningResult(BaseModel):
     checked_against: list[str] = Field(
         default_factory=list,
         description="ids of the instruments in force that concern this kind of deal",
+    )
+    party_matches: list[PartyMatch] = Field(
+        default_factory=list, description="the party-list entries the deal's parties matched"
     )

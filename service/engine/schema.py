@@ -325,6 +325,17 @@ class RuleFile(Strict):
     informal_measures: list[InformalMeasure] = Field(default_factory=list)
 
 
+class PartyThresholds(Strict):
+    """Name-matching thresholds for party screening (rules/ruleset.yaml, `parties:`)."""
+
+    match_threshold: float = Field(default=90.0, ge=0, le=100, description="a hit")
+    review_threshold: float = Field(default=80.0, ge=0, le=100, description="a possible hit")
+    country_bonus: float = Field(default=5.0, ge=0, le=20, description="same country as listed")
+    exact_below: int = Field(
+        default=4, ge=1, description="names shorter than this (normalised) must match exactly"
+    )
+
+
 class Manifest(Strict):
     """rules/ruleset.yaml: the rule-set version, its recorded digest and matching thresholds."""
 
@@ -332,3 +343,4 @@ class Manifest(Strict):
     digest: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
     match_threshold: float = Field(default=85.0, ge=0, le=100)
     review_threshold: float = Field(default=60.0, ge=0, le=100)
+    parties: PartyThresholds = Field(default_factory=PartyThresholds)

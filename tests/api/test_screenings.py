@@ -54,7 +54,8 @@ def test_response_follows_the_contract_field_order(client, auth):
     answer = post(client, auth, EXAMPLES["technology_transfer"])
     assert list(answer) == [
         "id", "reference", "decision", "as_of", "ruleset", "matches", "near_misses",
-        "missing_information", "advisories", "explanation", "checked_against", "created_at",
+        "missing_information", "advisories", "explanation", "checked_against", "party_matches",
+        "created_at",
     ]  # fmt: skip
     assert answer["ruleset"]["digest"].startswith("sha256:")
     created = datetime.fromisoformat(answer["created_at"])

@@ -1,0 +1,105 @@
+"""Party names made comparable: case, script, punctuation, '&', and legal-form words dropped."""
+
+import re
+import unicodedata
+
+from service.engine.normalise import to_simplified
+
+# Legal-form words, as separate tokens after punctuation is gone ("s.a." has become "s a").
+_LEGAL_FORMS = (
+    "incorporated inc corporation corp company co limited ltd llc l l c plc lp llp gmbh mbh ag "
+    "kg sa s a spa s p a srl s r l sarl bv b v nv n v kk ab uab as a s oy pte pty "
+    "spol s r o sro limited partnership private the"
+)
+_FORM_SEQUENCES = sorted(
+    (tuple(form.split()) for form in _LEGAL_FORMS.split("  ")), key=len, reverse=True
+)
+_FORM_WORDS = frozenset(_LEGAL_FORMS.split())
+# Chinese and Japanese legal forms, longest first: stripped from the end of a name (and anywhere
+# for 株式会社, which may lead a Japanese name).
+_CJK_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "株式会社", "合资公司", "公司")
+_CJK = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_HAS_CJK = re.compile(f"[{_CJK}]")
+# Polish "sp. z o.o." and the shorter "sp zo.o" seen in the lists.
+_POLISH_FORM = re.compile(r"\bsp\.?\s*z\.?\s*o\.?\s*o\b\.?")
+_TOKEN = re.compile(f"[a-z0-9]+|[{_CJK}]+")
+
+
+def normalise_name(name: str) -> str:
+    """One spelling for a company name: the words that identify it, in order, space-separated."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    if _HAS_CJK.search(text):
+        text = to_simplified(text)
+        text = text.replace("株式会社", " ")
+        for form in _CJK_FORMS:
+            text = re.sub(f"{form}(?=$|[^{_CJK}])", " ", text)
+    text = _POLISH_FORM.sub(" ", text)
+    text = text.replace("&", " and ").replace("＆", " and ").replace("+", " and ")
+    tokens = _TOKEN.findall(text)
+    kept = _drop_forms(tokens) or tokens  # a name made only of legal-form words keeps them
+    return _join(kept)
+
+
+def _join(tokens: list[str]) -> str:
+    """Space-separated words, with no space between two runs of Chinese characters."""
+    out = ""
+    for token in tokens:
+        if out and not (has_cjk(token) and has_cjk(out[-1])):
+            out += " "
+        out += token
+    return out
+
+
+def _drop_forms(tokens: list[str]) -> list[str]:
+    """Remove legal-form words; single letters only when they spell a form ("s a", "b v")."""
+    kept: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if len(token) == 1 and token.isalpha():
+            run = tokens[i : i + 4]
+            if _starts_form(run):
+                i += _starts_form(run)
+                continue
+        if token in _FORM_WORDS and len(token) > 1:
+            i += 1
+            continue
+        kept.append(token)
+        i += 1
+    return kept
+
+
+def _starts_form(run: list[str]) -> int:
+    """How many of these single-letter tokens spell a legal form (0 when none)."""
+    letters = []
+    for token in run:
+        if len(token) != 1:
+            break
+        letters.append(token)
+    for n in range(len(letters), 1, -1):
+        if "".join(letters[:n]) in _FORM_WORDS or tuple(letters[:n]) in _FORM_SEQUENCES:
+            return n
+    return 0
+
+
+# Words many unrelated firms share; two names alike only in these are not alike.
+GENERIC_WORDS = frozenset(
+    """
+    and of the for technologies technology tech systems system group holdings holding
+    international industries industry industrial aerospace aeronautics aviation defense defence
+    security solutions services service engineering electronics electric global america american
+    usa us japan labs lab laboratories laboratory enterprises manufacturing materials research
+    space national institute center centre drones robotics management heavy sciences science
+    partners operations logistics communications network networks advanced applied
+    """.split()  # noqa: SIM905 - a word list reads better as prose
+)
+
+
+def distinctive(text: str) -> str:
+    """The words of a normalised name that are not generic ('' when all are)."""
+    return " ".join(w for w in text.split() if w not in GENERIC_WORDS)
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text holds Chinese or Japanese characters."""
+    return bool(_HAS_CJK.search(text))
