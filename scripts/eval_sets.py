@@ -38,6 +38,7 @@ DEFAULT_SETS = [
     "catalogue-and-ordinary=eval/catalogue-and-ordinary.yaml",
     "ordinary-goods=eval/ordinary-goods.yaml",
     "dual-use=eval/dual-use.yaml",
+    "parties=eval/parties.yaml",
 ]
 
 

@@ -55,11 +55,16 @@ def _blocking_keys(text: str) -> set[str]:
 
 def _words_found(own: str, text: str) -> float:
     """How well the listed name's own (non-generic) words are found among the party's words,
-    each by its closest word, weighted by length: 100 when all are there, typos cost little."""
+    each by its closest word, weighted by length: 100 when all are there, typos cost little.
+    A word written together with its neighbour ("Intercoastal" for "Inter-Coastal") is found."""
     words = text.split()
+    compact = text.replace(" ", "")
     total = found = 0.0
     for word in own.split():
         total += len(word)
+        if word in compact:
+            found += len(word)
+            continue
         found += len(word) * max(fuzz.ratio(word, other) for other in words) / 100
     return 100 * found / total if total else 100.0
 

@@ -38,6 +38,7 @@ def test_every_designation_the_research_confirms_is_loaded(engine):
         PartyList.control_list: 153,
         PartyList.watch_list: 40,
         PartyList.unreliable_entity_list: 63,
+        PartyList.countermeasure_list: 14,
     }
 
 

@@ -161,3 +161,9 @@ def test_every_chinese_name_is_a_hit_in_traditional_characters(engine):
         if entry.name_zh and not _strong(engine, to_traditional.convert(entry.name_zh), entry.id)
     ]
     assert misses == []
+
+
+def test_a_name_written_together_is_found_and_a_look_alike_is_not() -> None:
+    index = PartyIndex([("ice", "Inter-Coastal Electronics", "US")], PartyThresholds())
+    assert index.search("Intercoastal Electronics", "US")[0].score >= 90
+    assert not index.search("International Coastal Shipping", "US")
