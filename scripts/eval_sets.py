@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from service.config import PROJECT_DIR  # noqa: E402
 from service.engine import Engine, load_ruleset  # noqa: E402
+from service.evaluation.party_matching import party_matching  # noqa: E402
 from service.evaluation.stability import perturbation_stability  # noqa: E402
 
 CONTROLLED = {"prohibited", "approval-required"}
@@ -112,6 +113,23 @@ def run_set(url: str, key: str, path: Path, today: str) -> dict[str, Tally]:
     return tallies
 
 
+def print_party_matching(engine: Engine) -> None:
+    """Party-name recall on eval/parties.yaml and the no-hit share on the unlisted names."""
+    cases_path, unlisted_path = ROOT / "eval/parties.yaml", ROOT / "eval/parties-not-listed.yaml"
+    if not (cases_path.is_file() and unlisted_path.is_file()):
+        return
+    cases = yaml.safe_load(cases_path.read_text(encoding="utf-8"))
+    unlisted = yaml.safe_load(unlisted_path.read_text(encoding="utf-8"))
+    sure = [row for row in unlisted if not row.get("unsure")]
+    for label, names in (("all", unlisted), ("without unsure", sure)):
+        report = party_matching(engine, cases, names)
+        print(
+            f"party names ({label}): recall {report.recall:.1%} of {report.listed} listed; "
+            f"{report.not_listed} unlisted names: {report.precision_on_unlisted:.1%} no hit, "
+            f"{report.hits} hits, {report.possible_hits} possible hits"
+        )
+
+
 def main() -> int:
     """Run every set, print the figures, and say whether the run passes."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -139,7 +157,9 @@ def main() -> int:
         accuracy = whole.correct / whole.cases if whole.cases else 0.0
         ok &= not whole.false_allowed and not whole.errors
         ok &= not minimum or accuracy >= float(minimum)
-    report = perturbation_stability(Engine(load_ruleset(PROJECT_DIR / "rules")))
+    engine = Engine(load_ruleset(PROJECT_DIR / "rules"))
+    print_party_matching(engine)
+    report = perturbation_stability(engine)
     print("perturbed controlled rule examples, decision unchanged:")
     for kind in sorted(report.screened):
         print(f"  {kind}: {report.rate(kind):.1%} of {report.screened[kind]}")
