@@ -124,6 +124,6 @@ class PartyIndex(Generic[K]):
         if min(len(compact), len(listed.compact)) < self.thresholds.exact_below:
             return 100.0 if compact == listed.compact else 0.0
         score = max(fuzz.token_sort_ratio(text, listed.text), fuzz.ratio(compact, listed.compact))
-        if listed.own and listed.own != listed.text and not has_cjk(listed.own):
+        if listed.own and not has_cjk(listed.own):
             score = min(score, _words_found(listed.own, text))
         return float(score)

@@ -167,3 +167,9 @@ def test_a_name_written_together_is_found_and_a_look_alike_is_not() -> None:
     index = PartyIndex([("ice", "Inter-Coastal Electronics", "US")], PartyThresholds())
     assert index.search("Intercoastal Electronics", "US")[0].score >= 90
     assert not index.search("International Coastal Shipping", "US")
+
+
+def test_a_name_of_distinctive_words_alone_is_held_to_them() -> None:
+    index = PartyIndex([("rc", "Red Cat", "US")], PartyThresholds())
+    hits = index.search("Red Hat, Inc.", "US")
+    assert not hits or hits[0].score < PartyThresholds().match_threshold
