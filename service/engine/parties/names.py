@@ -25,9 +25,25 @@ _POLISH_FORM = re.compile(r"\bsp\.?\s*z\.?\s*o\.?\s*o\b\.?")
 _TOKEN = re.compile(f"[a-z0-9]+|[{_CJK}]+")
 
 
+# Latin letters that carry no separable accent: written plain, as notices and ERPs often do.
+_PLAIN_LATIN = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
+
+
+def _without_accents(text: str) -> str:
+    """Latin letters without their accents (Wrocławska, Nestlé); other scripts untouched."""
+    plain = []
+    for char in text.translate(_PLAIN_LATIN):
+        if "\u00c0" <= char <= "\u024f":
+            char = "".join(
+                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+            )
+        plain.append(char)
+    return "".join(plain)
+
+
 def normalise_name(name: str) -> str:
     """One spelling for a company name: the words that identify it, in order, space-separated."""
-    text = unicodedata.normalize("NFKC", name).casefold()
+    text = _without_accents(unicodedata.normalize("NFKC", name).casefold())
     if _HAS_CJK.search(text):
         text = to_simplified(text)
         text = text.replace("株式会社", " ")

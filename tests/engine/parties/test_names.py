@@ -173,3 +173,9 @@ def test_a_name_of_distinctive_words_alone_is_held_to_them() -> None:
     index = PartyIndex([("rc", "Red Cat", "US")], PartyThresholds())
     hits = index.search("Red Hat, Inc.", "US")
     assert not hits or hits[0].score < PartyThresholds().match_threshold
+
+
+def test_latin_accents_do_not_count_and_other_scripts_keep_theirs() -> None:
+    assert normalise_name("Politechnika Wrocławska") == normalise_name("Politechnika Wroclawska")
+    assert normalise_name("Nestlé S.A.") == normalise_name("Nestle")
+    assert normalise_name("ガーミン") == "ガーミン"
