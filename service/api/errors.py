@@ -79,7 +79,7 @@ class Conflict(ScreeningError):
 
 
 class TooManyRequests(ScreeningError):
-    """The key has used up its requests for this minute."""
+    """The key has used up its requests for the last minute."""
 
     code = "too_many_requests"
     status = 429

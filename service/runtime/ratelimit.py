@@ -1,16 +1,26 @@
-"""Per-key request limits in fixed one-minute windows: in the process, or shared through Redis."""
+"""Per-key request limits over a moving one-minute window (the `limits` library): in the
+process, or shared through Redis.
+
+A moving window counts the requests of the last 60 seconds, whenever they came: a key cannot
+spend its limit at the end of one minute and again at the start of the next, as it could with
+fixed minutes. A refused request is not counted, so a client that waits Retry-After seconds
+gets through.
+"""
 
 import logging
-import threading
+import math
 import time
 from typing import Protocol
 
 import redis
+from limits import RateLimitItemPerMinute
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from service.config import Settings
 
 log = logging.getLogger("service.ratelimit")
-WINDOW_SECONDS = 60
 
 
 class RateLimiter(Protocol):
@@ -20,7 +30,7 @@ class RateLimiter(Protocol):
     in_process: bool
 
     def hit(self, key_id: str) -> int | None:
-        """Count one request; None when allowed, else the seconds until the window ends."""
+        """Count one request; None when allowed, else the seconds until one is allowed again."""
         ...
 
     def close(self) -> None:
@@ -28,61 +38,60 @@ class RateLimiter(Protocol):
         ...
 
 
-def _window(now: float) -> tuple[int, int]:
-    """The current window's number and the whole seconds until it ends (at least 1)."""
-    return int(now // WINDOW_SECONDS), max(1, WINDOW_SECONDS - int(now % WINDOW_SECONDS))
+class MovingWindowLimiter:
+    """`limit` requests per key in any 60 seconds, counted in `storage`."""
+
+    def __init__(self, limit: int, storage: MemoryStorage | RedisStorage) -> None:
+        self.item = RateLimitItemPerMinute(limit, namespace="api-key")
+        self.storage = storage
+        self.strategy = MovingWindowRateLimiter(storage)
+
+    def hit(self, key_id: str) -> int | None:
+        """Count one request of the key; when refused, the whole seconds to wait (at least 1)."""
+        if self.strategy.hit(self.item, key_id):
+            return None
+        reset_at = self.strategy.get_window_stats(self.item, key_id).reset_time
+        return max(1, math.ceil(reset_at - time.time()))
 
 
-class MemoryLimiter:
-    """Counters in this process only: right for one instance, too generous for several."""
+class MemoryLimiter(MovingWindowLimiter):
+    """Counts in this process only: right for one instance, too generous for several."""
 
     in_process = True
 
     def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.lock = threading.Lock()
-        self.counts: dict[str, tuple[int, int]] = {}
-
-    def hit(self, key_id: str) -> int | None:
-        """Count one request of the key in the current window."""
-        window, retry_after = _window(time.time())
-        with self.lock:
-            seen_window, count = self.counts.get(key_id, (window, 0))
-            count = count + 1 if seen_window == window else 1
-            self.counts[key_id] = (window, count)
-        return retry_after if count > self.limit else None
+        super().__init__(limit, MemoryStorage())
 
     def close(self) -> None:
         """Nothing to release."""
 
 
-class RedisLimiter:
-    """Counters in Redis, so every instance sharing it shares one limit per key."""
+class RedisLimiter(MovingWindowLimiter):
+    """Counts in Redis, so every instance sharing it shares one limit per key."""
 
     in_process = False
 
     def __init__(self, limit: int, url: str, prefix: str) -> None:
-        self.limit, self.prefix = limit, prefix
-        self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.pool = redis.ConnectionPool.from_url(
+            url, socket_timeout=0.5, socket_connect_timeout=0.5
+        )
+        storage = RedisStorage(
+            url, connection_pool=self.pool, key_prefix=f"{prefix}:ratelimit", wrap_exceptions=True
+        )
+        super().__init__(limit, storage)
 
     def hit(self, key_id: str) -> int | None:
-        """Count one request of the key in the current window; fail open if Redis is down."""
-        window, retry_after = _window(time.time())
-        name = f"{self.prefix}:ratelimit:{key_id}:{window}"
+        """Count one request of the key; fail open if Redis is down."""
         try:
-            pipe = self.client.pipeline()
-            pipe.incr(name)
-            pipe.expire(name, WINDOW_SECONDS + 5)
-            count = int(pipe.execute()[0])
-        except redis.RedisError as exc:
+            return super().hit(key_id)
+        except StorageError as exc:
             # Screening must not stop because the limiter's store did; the failure is logged.
-            log.warning("ratelimit.unavailable", extra={"error": type(exc).__name__})
+            log.warning("ratelimit.unavailable", extra={"error": type(exc.storage_error).__name__})
             return None
-        return retry_after if count > self.limit else None
 
     def close(self) -> None:
         """Close the connection pool."""
-        self.client.close()
+        self.pool.disconnect()
 
 
 def build_limiter(settings: Settings) -> RateLimiter | None:
