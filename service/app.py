@@ -4,6 +4,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -36,6 +37,9 @@ from service.runtime import services as runtime
 from service.runtime.metrics import Metrics
 from service.ui import routes as ui_routes
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 log = logging.getLogger("service.app")
 
 DESCRIPTION = """Screens technology transfers, equipment sales, material exports and engineer
@@ -48,15 +52,21 @@ do is in the README. Every error has the shape `{"code", "message", "details"}`.
 MULTIPART_OVERHEAD = 1 << 20
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """The application; `engine` lets a caller share one prebuilt engine (e.g. across tests)."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    tracer_provider: "TracerProvider | None" = None,
+) -> FastAPI:
+    """The application; `engine` lets a caller share one prebuilt engine (e.g. across tests),
+    and `tracer_provider` turns tracing on with the caller's own exporters."""
     settings = settings or Settings()
     app_metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         """Start the runtime's components for the app's life; stop them in reverse order."""
-        running = runtime.start(settings, app_metrics, engine)
+        running = runtime.start(settings, app_metrics, engine, app.state.tracer_provider)
         app.state.services = running.services
         try:
             yield
@@ -92,7 +102,22 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(module.router)
     ui_routes.install(app, settings)
     add_middleware(app, settings, app_metrics)
+    app.state.tracer_provider = add_tracing(app, settings, tracer_provider)
     return app
+
+
+def add_tracing(
+    app: FastAPI, settings: Settings, provider: "TracerProvider | None"
+) -> "TracerProvider | None":
+    """A span per request when tracing is on (a provider given, or an OTLP endpoint set), as the
+    outermost layer; the provider, or None when tracing is off."""
+    if provider is None and not settings.otlp_endpoint:
+        return None
+    from service.runtime import telemetry  # only when tracing: the SDK is slow to import
+
+    provider = provider or telemetry.tracer_provider()
+    telemetry.instrument(app, provider)
+    return provider
 
 
 def add_middleware(app: FastAPI, settings: Settings, app_metrics: Metrics) -> None:

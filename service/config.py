@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -11,7 +11,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Every knob of the service; the only place that reads the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="SCREENING_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SCREENING_", extra="ignore", populate_by_name=True
+    )
 
     # SQLAlchemy URL: an embedded SQLite file by default, postgresql+psycopg://... in production.
     database_url: str = "sqlite:///./data/screening.db"
@@ -58,6 +60,12 @@ class Settings(BaseSettings):
     # Seconds an API key, once looked up, is trusted without reading it again. A key revoked
     # through another process or the CLI keeps working this long; 0 reads it on every request.
     key_cache_seconds: float = Field(default=5, ge=0, le=60)
+    # Base URL of an OTLP/HTTP collector (e.g. http://otel-collector:4318): traces go there,
+    # and tracing is off while it is unset. The standard OTEL_EXPORTER_OTLP_ENDPOINT works too.
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SCREENING_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+    )
     # Read by the test suite only: when set, tests run against this PostgreSQL database.
     test_database_url: str | None = None
     # Read by the test suite only: when set, the Redis rate-limit tests run against it.

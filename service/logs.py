@@ -7,6 +7,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from service import tracing
+
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
 
 # The id of the HTTP request being served; set by the request-context middleware.
@@ -14,7 +16,8 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
 class JsonFormatter(logging.Formatter):
-    """Renders `log.info("screening.decided", extra={...})` as a JSON line."""
+    """Renders `log.info("screening.decided", extra={...})` as a JSON line (with the trace and
+    span ids when tracing is on, so a log line leads to its trace)."""
 
     def format(self, record: logging.LogRecord) -> str:
         """The record as one JSON object: time, level, logger, event and extra fields."""
@@ -26,6 +29,8 @@ class JsonFormatter(logging.Formatter):
         }
         if (current := request_id.get()) is not None:
             payload["request_id"] = current
+        if (ids := tracing.current_ids()) is not None:
+            payload["trace_id"], payload["span_id"] = ids
         payload |= {k: v for k, v in vars(record).items() if k not in _STANDARD}
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)

@@ -1,9 +1,9 @@
 """The background components of a running app, started in one declared order, stopped in reverse.
 
-`COMPONENTS` is the order: the rule set, the database, the rate limiter, the audit writer, the
-batch and re-screen workers, the rule set's recording (which may queue a re-screen), and the
-SIGHUP reload last, so a reload never reaches a component not yet started or already stopped.
-Adding a component means one function here and one line in `COMPONENTS`.
+`COMPONENTS` is the order: tracing (when on), the rule set, the database, the rate limiter,
+the audit writer, the batch and re-screen workers, the rule set's recording (which may queue a
+re-screen), and the SIGHUP reload last, so a reload never reaches a component not yet started
+or already stopped. Adding a component means one function here and one line in `COMPONENTS`.
 """
 
 import asyncio
@@ -11,9 +11,11 @@ import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlalchemy
 
+from service import tracing
 from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
@@ -27,6 +29,9 @@ from service.runtime.ratelimit import RateLimiter, build_limiter
 from service.store.audit_writer import AuditWriter
 from service.store.database import create_db_engine
 from service.workflows.screening import Recorder
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 log = logging.getLogger("service.app")
 
@@ -56,6 +61,7 @@ class Startup:
     settings: Settings
     metrics: Metrics
     engine: Engine | None = None
+    tracer_provider: "TracerProvider | None" = None
     rules: LiveRules = field(init=False)
     db: sqlalchemy.Engine = field(init=False)
     limiter: RateLimiter | None = None
@@ -63,6 +69,27 @@ class Startup:
     worker: JobWorker = field(init=False)
     rescreener: RescreenWorker = field(init=False)
     stops: list[tuple[str, Stop]] = field(default_factory=list)
+
+
+def _tracing(up: Startup) -> Stop | None:
+    """Spans for the engine, the audit write and webhook deliveries, sent to the OTLP collector
+    when one is configured; nothing without a tracer provider."""
+    provider = up.tracer_provider
+    if provider is None:
+        return None
+    flush: Stop | None = None
+    if endpoint := up.settings.otlp_endpoint:
+        from service.runtime import telemetry  # only when tracing: the SDK is slow to import
+
+        flush = telemetry.export(provider, endpoint)
+    tracing.activate(provider)
+
+    def stop() -> None:
+        tracing.deactivate()
+        if flush is not None:
+            flush()
+
+    return stop
 
 
 def _rules(up: Startup) -> Stop | None:
@@ -151,6 +178,7 @@ def _sighup(up: Startup) -> Stop | None:
 
 
 COMPONENTS: tuple[Callable[[Startup], Stop | None], ...] = (
+    _tracing,
     _rules,
     _database,
     _limiter,
@@ -170,9 +198,14 @@ class Running:
     stops: list[tuple[str, Stop]]
 
 
-def start(settings: Settings, metrics: Metrics, engine: Engine | None = None) -> Running:
+def start(
+    settings: Settings,
+    metrics: Metrics,
+    engine: Engine | None = None,
+    tracer_provider: "TracerProvider | None" = None,
+) -> Running:
     """Start every component in order; on a failure, stop those already started, then raise."""
-    up = Startup(settings=settings, metrics=metrics, engine=engine)
+    up = Startup(settings=settings, metrics=metrics, engine=engine, tracer_provider=tracer_provider)
     try:
         for component in COMPONENTS:
             if (stop_one := component(up)) is not None:

@@ -24,6 +24,7 @@ import sqlalchemy
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from service import tracing
 from service.store import chain
 
 log = logging.getLogger("service.audit")
@@ -36,24 +37,27 @@ MAX_GROUP = 256
 class _Pending:
     record: dict[str, Any]
     loop: asyncio.AbstractEventLoop
-    done: asyncio.Future[None]
+    done: asyncio.Future[int]  # the size of the group it was committed with
 
 
-def _settle(outcomes: list[tuple[asyncio.Future[None], BaseException | None]]) -> None:
-    for done, error in outcomes:
+Outcome = tuple[asyncio.Future[int], int | BaseException]
+
+
+def _settle(outcomes: list[Outcome]) -> None:
+    for done, outcome in outcomes:
         if done.done():  # the request was cancelled; its row is stored all the same
             continue
-        if error is None:
-            done.set_result(None)
+        if isinstance(outcome, BaseException):
+            done.set_exception(outcome)
         else:
-            done.set_exception(error)
+            done.set_result(outcome)
 
 
 def _tell(group: list[_Pending], error: BaseException | None) -> None:
     """Wake the waiting requests: one call into each event loop, not one per row."""
-    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[None], Any]]] = {}
+    by_loop: dict[asyncio.AbstractEventLoop, list[Outcome]] = {}
     for pending in group:
-        by_loop.setdefault(pending.loop, []).append((pending.done, error))
+        by_loop.setdefault(pending.loop, []).append((pending.done, error or len(group)))
     for loop, outcomes in by_loop.items():
         # A closed loop (RuntimeError) has nobody waiting any more.
         with contextlib.suppress(RuntimeError):
@@ -142,11 +146,12 @@ class AuditWriter:
         if self._thread is None:
             raise RuntimeError("the audit writer is not running")
         loop = asyncio.get_running_loop()
-        done: asyncio.Future[None] = loop.create_future()
-        if not self._gathering:
-            loop.call_soon(self._hand_over)  # after the other requests ready in this pass
-        self._gathering.append(_Pending(record, loop, done))
-        await done
+        done: asyncio.Future[int] = loop.create_future()
+        with tracing.span("audit.write", screening_id=record.get("id")) as step:
+            if not self._gathering:
+                loop.call_soon(self._hand_over)  # after the other requests ready in this pass
+            self._gathering.append(_Pending(record, loop, done))
+            step.set(group_size=await done)
 
     def _hand_over(self) -> None:
         gathered, self._gathering = self._gathering, []

@@ -21,6 +21,7 @@ import sqlalchemy
 from anyio import to_thread
 from sqlmodel import Session
 
+from service import tracing
 from service.engine import Engine, ScreeningError
 from service.engine.calendar import beijing_today
 from service.engine.models import ScreeningRequest, ScreeningResult
@@ -83,13 +84,27 @@ async def decide_and_record(
     # On the event loop: an ERP calls this on every order, and each thread hand-off cost more
     # than screening a short text. Storage goes through the audit writer's group commit.
     if _text_chars(request) <= INLINE_TEXT_CHARS:
-        result = decide(engine, request)
+        result = _decide_traced(engine, request)
     else:
-        result = await to_thread.run_sync(decide, engine, request)
+        result = await to_thread.run_sync(_decide_traced, engine, request)
     record = screenings.screening_record(request, result, api_key_id)
     await recorder.audit.append(record)
     _announce(record, recorder.count)
     return Recorded(record)
+
+
+def _decide_traced(engine: Engine, request: ScreeningRequest) -> ScreeningResult:
+    """`decide()` in a span that names the decision and the rule set that made it."""
+    with tracing.span("screening.decide", transaction_type=request.transaction_type.value) as step:
+        result = decide(engine, request)
+        step.set(
+            decision=result.decision.value,
+            ruleset_version=result.ruleset.version,
+            ruleset_digest=result.ruleset.digest,
+            matches=len(result.matches),
+            party_matches=len(result.party_matches),
+        )
+    return result
 
 
 def _text_chars(request: ScreeningRequest) -> int:
@@ -111,13 +126,11 @@ def _decide_and_record_once(
     with Session(recorder.db, expire_on_commit=False) as session:
         earlier = idempotency.find_idempotent(session=session, api_key_id=api_key_id, key=key)
         if earlier is None:
-            new, earlier = idempotency.add_screening_once(
-                session=session,
-                request=request,
-                result=decide(engine, request),
-                api_key_id=api_key_id,
-                key=key,
-            )
+            result = _decide_traced(engine, request)
+            with tracing.span("audit.write", idempotency_key=True):
+                new, earlier = idempotency.add_screening_once(
+                    session=session, request=request, result=result, api_key_id=api_key_id, key=key
+                )
             if new is not None:
                 record = new.model_dump()
                 _announce(record, recorder.count)

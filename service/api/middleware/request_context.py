@@ -6,6 +6,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service import tracing
 from service.api.errors import error_response
 from service.logs import request_id
 
@@ -38,6 +39,7 @@ class RequestContextMiddleware:
             return
         rid = pick_request_id(scope)
         token = request_id.set(rid)
+        tracing.annotate(request_id=rid)
         started = False
 
         async def send_with_id(message: Message) -> None:
