@@ -1,7 +1,7 @@
 """HTTP benchmark: POST /v1/screenings (with its audit write) against GET /healthz, same server.
 
 Usage: python bench/http_bench.py [--seconds 10] [--concurrency 16 64] [--workers 1 2]
-       [--databases sqlite postgresql] [--tool auto|wrk|python] [--json out.json]
+       [--databases sqlite postgresql] [--tool auto|wrk|python] [--trace] [--json out.json]
 
 For each database and worker count a fresh server is started with `screening serve` (see
 bench/server.py); for each concurrency the load generator, a separate process, first measures
@@ -9,7 +9,8 @@ GET /healthz (the framework floor) and then POST /v1/screenings over a realistic
 On 2 cores the load generator competes with the server: with one worker the server is pinned
 to CPU 0 and the generator to CPU 1; with two workers the server gets both CPUs and the
 generator shares CPU 1. `wrk` (C, one thread) is used when installed because it needs far less
-CPU than a Python client; bench/http_load.py is the fallback.
+CPU than a Python client; bench/http_load.py is the fallback. `--trace` turns the server's
+OpenTelemetry tracing on, exporting to bench/otlp_sink.py, to compare with a run without it.
 """
 
 import argparse
@@ -26,7 +27,7 @@ import sqlalchemy
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import server  # noqa: E402
+from bench import otlp_sink, server  # noqa: E402
 from bench.engine_bench import generated_requests, labelled_requests  # noqa: E402
 from service.engine import load_ruleset  # noqa: E402
 
@@ -113,15 +114,24 @@ def measured(  # noqa: PLR0913 - one run's axes
 
 
 def one_server(  # noqa: PLR0913 - the benchmark's axes
-    kind: str, workers: int, concurrencies: list[int], seconds: float, warmup: float, tool
+    kind: str,
+    workers: int,
+    concurrencies: list[int],
+    seconds: float,
+    warmup: float,
+    tool,
+    env: dict[str, str] | None = None,
 ) -> list[dict]:
-    """Start one server and measure healthz and screenings at each concurrency."""
+    """Start one server (with `env` added) and measure healthz and screenings at each
+    concurrency."""
     results = []
     cpus = "0" if workers == 1 else "0,1"
     with tempfile.TemporaryDirectory() as folder:
         bodies = Path(folder) / "bodies.jsonl"
         write_bodies(bodies)
-        with server.running(kind=kind, folder=Path(folder), workers=workers, cpus=cpus) as srv:
+        with server.running(
+            kind=kind, folder=Path(folder), workers=workers, cpus=cpus, extra_env=env
+        ) as srv:
             url = srv.database_url
             stored_before = audit_rows(url)
             for concurrency in concurrencies:
@@ -153,19 +163,27 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--trace", action="store_true", help="tracing on, to a local OTLP sink")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     use_wrk = args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk"))
     tool = wrk_run if use_wrk else python_run
     results = []
-    for kind in args.databases:
-        for workers in args.workers:
-            results += one_server(kind, workers, args.concurrency, args.seconds, args.warmup, tool)
+    with otlp_sink.running() as sink:
+        env = {"SCREENING_OTLP_ENDPOINT": sink.endpoint} if args.trace else None
+        for kind in args.databases:
+            for workers in args.workers:
+                results += one_server(
+                    kind, workers, args.concurrency, args.seconds, args.warmup, tool, env
+                )
     figures = {
         "tool": "wrk" if use_wrk else "http_load.py",
         "seconds": args.seconds,
+        "tracing": args.trace,
+        "spans_exported": dict(sink.spans),
         "runs": results,
     }
+    print(json.dumps({"tracing": args.trace, "spans_exported": dict(sink.spans)}), flush=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 

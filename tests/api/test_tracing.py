@@ -1,18 +1,17 @@
 """Traces: a span per HTTP request with the engine's decision and the audit write inside it,
 exported over OTLP/HTTP when an endpoint is configured, and nothing at all when it is not."""
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, format_trace_id
 
+from bench import otlp_sink
+from bench.otlp_sink import Sink
 from service.app import create_app
 from service.config import Settings
 from service.engine import Engine
@@ -104,55 +103,18 @@ def test_without_an_otlp_endpoint_nothing_is_traced(client, auth, json_lines):  
     assert all("trace_id" not in line for line in parsed(json_lines))
 
 
-class Collector(ThreadingHTTPServer):
-    """An OTLP/HTTP receiver on the loopback that keeps every export request it gets."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[str, str, bytes]] = []
-        super().__init__(("127.0.0.1", 0), CollectorHandler)
-
-
-class CollectorHandler(BaseHTTPRequestHandler):
-    server: Collector
-
-    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.received.append((self.path, self.headers["Content-Type"], body))
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-protobuf")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *_args: object) -> None:
-        """Quiet."""
-
-
 @pytest.fixture
-def collector() -> Iterator[Collector]:
-    """A running OTLP receiver; shut down after the test."""
-    server = Collector()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def collector() -> Iterator[Sink]:
+    """An OTLP/HTTP receiver on the loopback, as a deployment's collector."""
+    with otlp_sink.running() as sink:
+        yield sink
 
 
 def test_with_an_otlp_endpoint_the_spans_reach_the_collector(settings, engine, auth, collector):
-    endpoint = f"http://127.0.0.1:{collector.server_address[1]}"
-    traced_settings = settings.model_copy(update={"otlp_endpoint": endpoint})
+    traced_settings = settings.model_copy(update={"otlp_endpoint": collector.endpoint})
     with TestClient(create_app(traced_settings, engine=engine)) as client:
         assert client.post("/v1/screenings", json=GALLIUM, headers=auth).status_code == 201
     # Stopping the app flushed the batch of spans.
-    assert {(path, kind) for path, kind, _ in collector.received} == {
-        ("/v1/traces", "application/x-protobuf")
-    }
-    names, services = [], set()
-    for _, _, body in collector.received:
-        export = ExportTraceServiceRequest.FromString(body)
-        for resource_spans in export.resource_spans:
-            attributes = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
-            services.add(attributes["service.name"])
-            names += [s.name for scope in resource_spans.scope_spans for s in scope.spans]
-    assert services == {"export-screening"}
-    assert sorted(names) == ["POST /v1/screenings", "audit.write", "screening.decide"]
+    assert set(collector.exports) == {("/v1/traces", "application/x-protobuf")}
+    assert collector.services == {"export-screening"}
+    assert collector.spans == {"POST /v1/screenings": 1, "screening.decide": 1, "audit.write": 1}
