@@ -55,9 +55,10 @@ def _settle(outcomes: list[Outcome]) -> None:
 
 def _tell(group: list[_Pending], error: BaseException | None) -> None:
     """Wake the waiting requests: one call into each event loop, not one per row."""
+    outcome = error if error is not None else len(group)
     by_loop: dict[asyncio.AbstractEventLoop, list[Outcome]] = {}
     for pending in group:
-        by_loop.setdefault(pending.loop, []).append((pending.done, error or len(group)))
+        by_loop.setdefault(pending.loop, []).append((pending.done, outcome))
     for loop, outcomes in by_loop.items():
         # A closed loop (RuntimeError) has nobody waiting any more.
         with contextlib.suppress(RuntimeError):
