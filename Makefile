@@ -14,8 +14,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Playwright (dev extra) drives Debian's Chromium (/usr/bin/chromium); it never downloads one.
+# The spark extra (PySpark, pyarrow) lets the Spark adapter's tests run; they need Java 17+.
 $(STAMP): pyproject.toml | $(BIN)/python
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install -e '.[dev]'
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install -e '.[dev,spark]'
 	touch $(STAMP)
 
 run: $(STAMP)
