@@ -22,6 +22,7 @@ from service.engine.calendar import beijing_today
 
 # Spark's names for the encodings the batch CSV reader detects.
 SPARK_ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030"}
+STANDARD_CHARSETS = {"UTF-8"}
 BOM = "\ufeff"
 
 
@@ -91,6 +92,9 @@ def read_input(
     if fmt == "parquet":
         return Source(spark.read.parquet(path), "parquet", None)
     encoding = encoding or _detected(path)
+    if SPARK_ENCODINGS[encoding] not in STANDARD_CHARSETS:
+        # Spark 4 reads only a few Unicode charsets in CSV unless told to use all of Java's.
+        spark.conf.set("spark.sql.legacy.javaCharsets", "true")
     reader = spark.read.option("header", True).option("encoding", SPARK_ENCODINGS[encoding])
     header = reader.csv(path).columns
     schema = StructType(
@@ -130,9 +134,9 @@ def totals(screened: DataFrame) -> Totals:
     """Count the screened rows by decision and digest their input hashes (two small jobs)."""
     decisions: dict[str, int] = {}
     error_rows = 0
-    for decision, error, count in screened.groupBy(
-        "decision", F.col("error").isNotNull()
-    ).count().collect():
+    for decision, error, count in (
+        screened.groupBy("decision", F.col("error").isNotNull()).count().collect()
+    ):
         if error:
             error_rows += count
         else:
