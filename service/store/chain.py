@@ -1,11 +1,11 @@
 """The tamper-evident audit chain: every screening row hashes its content and its predecessor.
 
-One chain per database. Audit events (facts recorded beside the screenings, such as a Spark
-run's manifest) take their positions in the same chain, so one walk covers both tables. A writer locks the single `audit_chain_head` row (an UPDATE: a row
+One chain per database. A writer locks the single `audit_chain_head` row (an UPDATE: a row
 lock on PostgreSQL, the database's write lock on SQLite), gives its rows the next positions and
 hashes, inserts them and records the last hash, all in the caller's transaction. Writers are
 therefore serialised for the few statements of an insert; `bench/chain_bench.py` measures what
-that costs.
+that costs. Audit events (facts recorded beside the screenings, such as a Spark run's
+manifest) take positions in the same chain, so one walk in `seq` order covers both tables.
 """
 
 import hashlib

@@ -122,7 +122,8 @@ def test_typed_parquet_columns_are_screened_as_their_text(spark: SparkSession, t
                 "2026-11-28",
             )
         ],
-        "reference string, transaction_type string, description string, destination_country string, purity_pct double, as_of string",
+        "reference string, transaction_type string, description string, "
+        "destination_country string, purity_pct double, as_of string",
     ).write.parquet(path)
     source = dataframe.read_input(spark, path)
     [row] = dataframe.screen_dataframe(source.df, RULES).collect()
