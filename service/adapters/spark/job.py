@@ -36,7 +36,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rules", default="rules", help="rules folder, same path on executors")
     parser.add_argument("--format", choices=["csv", "parquet"], help="default: from the name")
     parser.add_argument("--encoding", choices=sorted(dataframe.SPARK_ENCODINGS))
-    parser.add_argument("--manifest", type=Path, help="default: OUT.manifest.json beside OUT")
+    parser.add_argument(
+        "--manifest", help="where to write it (a path or URI); default OUT.manifest.json"
+    )
     return parser.parse_args(argv)
 
 
@@ -47,6 +49,22 @@ def file_digest(path: Path) -> InputFile:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return InputFile(path=str(path), bytes=path.stat().st_size, sha256=digest.hexdigest())
+
+
+def write_text(spark: SparkSession, target: str, text: str) -> None:
+    """Write a small UTF-8 file: a local path directly, a URI (hdfs://, s3a://, abfss://) with
+    Hadoop's file system, so a driver in cluster mode leaves the manifest where it can be read."""
+    if "://" not in target:
+        Path(target).write_text(text, encoding="utf-8")
+        return
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    path = jvm.org.apache.hadoop.fs.Path(target)
+    stream = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).create(path, False)
+    try:
+        stream.write(bytearray(text.encode("utf-8")))
+    finally:
+        stream.close()
 
 
 def run(args: argparse.Namespace, spark: SparkSession, ruleset: RuleSet) -> RunManifest:
@@ -91,9 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     except RuleSetError as exc:
         print(f"rules invalid:\n{exc.message}", file=sys.stderr)
         return 2
+    target = args.manifest or args.output.rstrip("/") + ".manifest.json"
     spark = SparkSession.builder.appName("export-screening").getOrCreate()
     try:
         manifest = run(args, spark, ruleset)
+        write_text(spark, target, manifest.model_dump_json(indent=2) + "\n")
     except BatchFileError as exc:
         print(f"{args.input}: {exc.message}", file=sys.stderr)
         return 1
@@ -102,8 +122,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         spark.stop()
-    target = args.manifest or Path(args.output.rstrip("/") + ".manifest.json")
-    target.write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
     counts = ", ".join(f"{k} {v}" for k, v in sorted(manifest.decisions.items())) or "none"
     print(f"{manifest.rows} rows: {counts}; rows with errors: {manifest.error_rows}")
     print(f"wrote {args.output} and {target}")

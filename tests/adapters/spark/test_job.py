@@ -42,11 +42,14 @@ def test_the_job_writes_parquet_and_a_manifest_that_audit_import_records(
     tmp_path: Path, database_url: str
 ):
     out = tmp_path / "screened.parquet"
-    done = run_job(str(SAMPLE), str(out), "--rules", str(RULES), "--as-of", "2026-11-28")
+    manifest_file = tmp_path / "run.manifest.json"
+    done = run_job(
+        *(str(SAMPLE), str(out), "--rules", str(RULES), "--as-of", "2026-11-28"),
+        *("--manifest", f"file://{manifest_file}"),  # a URI: written through Hadoop's file system
+    )
     assert done.returncode == 0, done.stderr[-4000:]
     assert "5 rows: " in done.stdout and "rows with errors: 1" in done.stdout
     table = pq.read_table(out).to_pylist()
-    manifest_file = tmp_path / "screened.parquet.manifest.json"
     manifest = RunManifest.model_validate_json(manifest_file.read_text(encoding="utf-8"))
     ruleset = load_ruleset(RULES)
     assert (manifest.rows, manifest.error_rows) == (len(table), 1) == (5, 1)
