@@ -8,7 +8,6 @@ bad JSON, an unknown transaction type, an empty description, a bad number, a bad
 an all-blank line (which readers skip).
 """
 
-import csv
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -16,6 +15,8 @@ from itertools import cycle
 from pathlib import Path
 
 import yaml
+
+from tests.data import make_gb18030_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = [
@@ -107,11 +108,7 @@ def rows(count: int) -> Iterator[list[str]]:
 
 def write(path: Path, count: int, encoding: str = "gb18030") -> Path:
     """Write the header and `count` rows to `path` in `encoding`."""
-    with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(rows(count))
-    return path
+    return make_gb18030_fixture.write_csv(path, HEADER, rows(count), encoding)
 
 
 if __name__ == "__main__":
