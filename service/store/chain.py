@@ -140,7 +140,10 @@ def append_event(*, session: Session, record: dict[str, Any]) -> None:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of walking the chain: how many rows, and the first problem if any."""
+    """The outcome of walking the chain: how many rows, and the first problem if any.
+
+    `rows` counts every good record, screenings and audit events; `events` the events among them.
+    """
 
     rows: int
     last_hash: str
