@@ -174,6 +174,12 @@ def spark_section(spark: list[dict], batch: list[dict] | None) -> list[str]:
         "- Spark's time runs from `spark-submit` to its exit: JVM start, the engine built once in "
         "each Python worker, the Parquet write and the manifest's counting jobs included.",
         "- The CLI row is `screening screen` on the same kind of file, measured in the same run.",
+        *(
+            f"- {r['path']} {r['rows']:,} rows finished {r['finished']}, load average then "
+            f"{r['load_average']} (2 cores shared with other work)."
+            for r in spark
+            if "finished" in r
+        ),
     ]
     return lines
 

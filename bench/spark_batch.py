@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +78,9 @@ def main() -> None:
         if args.cli_rows:
             results.append(batch_bench.run(args.cli_rows, 500, folder))
         results.append(run_spark(args.rows, args.master, folder))
+    for r in results:
+        r["finished"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+        r["load_average"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     for r in results:
         print(
             f"{r['path']:<15} {r['rows']:>9,} rows  {r['seconds']:>8.1f}s  "
