@@ -32,6 +32,12 @@ def steps(out: Path, quick: bool) -> list[tuple[str, list[str]]]:
         ),
         ("http", [PY, "bench/http_bench.py", *http, "--json", str(out / "http.json")]),
         ("batch", [PY, "bench/batch_bench.py", "--rows", *rows, "--json", str(out / "batch.json")]),
+        # The CLI's figure to compare with is the batch step's, measured just before.
+        (
+            "spark",
+            [PY, "bench/spark_batch.py", "--rows", "100000" if quick else "1000000"]
+            + ["--cli-rows", "0", "--json", str(out / "spark.json")],
+        ),
         (
             "startup",
             [PY, "bench/startup_bench.py", "--runs", "3" if quick else "5"]

@@ -1,14 +1,21 @@
-"""Operator commands of `screening`: verify the audit chain, reload a running server's rules."""
+"""Operator commands of `screening`: verify the audit chain, record a Spark run, reload rules."""
 
+import hashlib
+from pathlib import Path
 from typing import Annotated
 
 import httpx
+import sqlalchemy
 import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
+from service.adapters.spark.manifest import KIND, RunManifest
 from service.config import Settings
-from service.store import chain
+from service.store import audit_events, batches, chain
 from service.store.database import create_db_engine
+from service.store.tables import AuditEvent
 
 audit_app = typer.Typer(help="The screening audit log.", no_args_is_help=True)
 
@@ -22,15 +29,67 @@ def audit_verify() -> None:
             verdict = chain.verify(session=session)
     finally:
         db.dispose()
+    events = f" and {verdict.events} audit events" if verdict.events else ""
     if verdict.intact:
-        typer.echo(f"audit chain intact: {verdict.rows} screenings, head {verdict.last_hash}")
+        screenings = verdict.rows - verdict.events
+        typer.echo(f"audit chain intact: {screenings} screenings{events}, head {verdict.last_hash}")
         return
-    where = f"screening {verdict.screening_id}" if verdict.screening_id else "chain head"
+    where = "chain head"
+    if verdict.screening_id:
+        where = f"screening {verdict.screening_id}"
+    elif verdict.event_id:
+        where = f"audit event {verdict.event_id}"
     typer.echo(
         f"audit chain BROKEN at {where} after {verdict.rows} good rows: {verdict.problem}",
         err=True,
     )
     raise typer.Exit(1)
+
+
+@audit_app.command("import-manifest")
+def audit_import_manifest(
+    manifest_file: Annotated[
+        Path,
+        typer.Argument(help="the manifest JSON a Spark run wrote", exists=True, dir_okay=False),
+    ],
+) -> None:
+    """Record a Spark run's manifest in the audit chain; exit 1 if invalid or already recorded."""
+    raw = manifest_file.read_bytes()
+    try:
+        manifest = RunManifest.model_validate_json(raw)
+    except ValidationError as exc:
+        typer.echo(f"{manifest_file}: not a Spark run manifest:\n{exc}", err=True)
+        raise typer.Exit(1) from exc
+    db = create_db_engine(Settings().database_url)
+    try:
+        event = _record_manifest(db, manifest, hashlib.sha256(raw).hexdigest())
+    except (OperationalError, ProgrammingError) as exc:
+        typer.echo(f"database error ({exc.orig}); run `screening db upgrade` first?", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        db.dispose()
+    typer.echo(
+        f"recorded Spark run {manifest.run_id} ({manifest.rows} rows, rules "
+        f"{manifest.ruleset_version}) as audit event {event.id}, seq {event.seq}"
+    )
+
+
+def _record_manifest(db: sqlalchemy.Engine, manifest: RunManifest, sha256: str) -> AuditEvent:
+    """Chain the manifest as an audit event, once per run id (exit 1 on a second import)."""
+    with Session(db) as session:
+        known = audit_events.get_event_by_reference(session=session, reference=manifest.run_id)
+        if known is not None:
+            typer.echo(f"run {manifest.run_id} is already recorded (seq {known.seq})", err=True)
+            raise typer.Exit(1)
+        return audit_events.add_event(
+            session=session,
+            kind=KIND,
+            reference=manifest.run_id,
+            payload={"manifest": manifest.model_dump(mode="json"), "manifest_sha256": sha256},
+            ruleset_version=manifest.ruleset_version,
+            ruleset_digest=manifest.ruleset_digest,
+            api_key_id=batches.local_key_id(session=session),
+        )
 
 
 def rules_reload(

@@ -40,6 +40,7 @@ from service.store.tables import ApiKey, Role
 RULES = PROJECT_DIR / "rules"
 MIGRATIONS = PROJECT_DIR / "migrations"
 TABLES = (
+    "audit_event",
     "screening_idempotency",
     "review_flag",
     "rescreen_change",

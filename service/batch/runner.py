@@ -4,6 +4,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from threading import Event
 
@@ -111,11 +112,16 @@ def _commit(
         progress(chunk[-1].number, job.total_rows)
 
 
-def screen_row(engine: Engine, header: list[str], number: int, cells: list[str]) -> ScreenedRow:
-    """One CSV row screened; its request and result are None when it cannot be read."""
+def screen_row(
+    engine: Engine, header: list[str], number: int, cells: list[str], today: date | None = None
+) -> ScreenedRow:
+    """One CSV row screened (on `today` when it has no as_of; default the Beijing day).
+
+    Its request and result are None when it cannot be read.
+    """
     try:
         request = reading.to_request(header, cells)
-        result = decide(engine, request)
+        result = decide(engine, request, today)
     except ValueError as exc:
         return ScreenedRow(number, cells, None, None, {"error": str(exc)})
     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others

@@ -89,6 +89,30 @@ class Screening(SQLModel, table=True):
     row_hash: str = Field(max_length=64)
 
 
+class AuditEvent(SQLModel, table=True):
+    """A fact recorded in the audit chain beside the screenings, e.g. a Spark run's manifest.
+
+    It shares the screenings' chain (one `seq` series, one head), so `screening audit verify`
+    covers it; `reference` is the fact's own id (a Spark run id), recorded once.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(max_length=32, index=True)
+    reference: str = Field(max_length=200, unique=True)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    ruleset_version: str = Field(max_length=100)
+    ruleset_digest: str = Field(max_length=71)
+    api_key_id: str = Field(foreign_key="api_key.id", max_length=36)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    seq: int = Field(unique=True, index=True)
+    prev_hash: str = Field(max_length=64)
+    row_hash: str = Field(max_length=64)
+
+
 class AuditChainHead(SQLModel, table=True):
     """The one row naming the chain's last position and hash; writers lock it to append."""
 

@@ -5,7 +5,7 @@ Run `python -m tests.data.make_gb18030_fixture OUT.csv [ROWS]` (default 10,000 r
 
 import csv
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 HEADER = [
@@ -59,10 +59,15 @@ def rows(count: int) -> Iterator[list[str]]:
 
 def write(path: Path, count: int, encoding: str = "gb18030") -> Path:
     """Write the header and `count` rows to `path` in `encoding`."""
+    return write_csv(path, HEADER, rows(count), encoding)
+
+
+def write_csv(path: Path, header: list[str], data: Iterable[list[str]], encoding: str) -> Path:
+    """Write a header and data rows to `path` as CSV in `encoding`."""
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(rows(count))
+        writer.writerow(header)
+        writer.writerows(data)
     return path
 
 

@@ -19,15 +19,18 @@ from service.store.tables import BatchJob, Screening
 from tests.conftest import MIGRATIONS
 from tests.store.test_screenings import make_request, make_result
 
-SQLITE_TRIGGERS = [
-    f"CREATE TRIGGER screening_no_{action.lower()} BEFORE {action} ON screening "
-    "BEGIN SELECT RAISE(ABORT, 'screening is append-only'); END"
-    for action in ("UPDATE", "DELETE")
-]
+
+def sqlite_triggers(table: str) -> list[str]:
+    """The SQLite append-only triggers of `table`, as the migrations create them."""
+    return [
+        f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+        for action in ("UPDATE", "DELETE")
+    ]
 
 
 @contextmanager
-def triggers_lifted(db: sqlalchemy.Engine) -> Iterator[Connection]:
+def triggers_lifted(db: sqlalchemy.Engine, table: str = "screening") -> Iterator[Connection]:
     """A transaction in which the append-only triggers do not fire: how a tamperer would work."""
     with db.begin() as connection:
         if db.dialect.name == "postgresql":
@@ -35,9 +38,9 @@ def triggers_lifted(db: sqlalchemy.Engine) -> Iterator[Connection]:
             yield connection
             return
         for action in ("update", "delete"):
-            connection.execute(text(f"DROP TRIGGER screening_no_{action}"))
+            connection.execute(text(f"DROP TRIGGER {table}_no_{action}"))
         yield connection
-        for statement in SQLITE_TRIGGERS:
+        for statement in sqlite_triggers(table):
             connection.execute(text(statement))
 
 

@@ -1,0 +1,1 @@
+"""Adapters that run the screening engine inside other systems (Apache Spark)."""
