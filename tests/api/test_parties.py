@@ -1,8 +1,16 @@
-"""POST /v1/screenings screens the deal's parties and records the party matches."""
+"""Parties over HTTP: screenings and batch rows screen them and record the party matches."""
+
+import csv
+import io
+import json
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from tests.api.test_batches import upload, wait_done
 from tests.api.test_screenings import post
+
+PARTIES_CSV = Path(__file__).parents[1] / "data" / "parties.csv"
 
 LOCKHEED = {
     "transaction_type": "equipment_sale",
@@ -45,3 +53,21 @@ def test_an_unknown_role_is_rejected(client: TestClient, auth):
     body = {**LOCKHEED, "parties": [{"role": "buyer", "name": "Someone"}]}
     response = client.post("/v1/screenings", json=body, headers=auth)
     assert response.status_code == 422
+
+
+def test_a_batch_row_naming_a_listed_end_user_is_prohibited_and_shows_the_match(
+    client: TestClient, auth
+):
+    job = upload(client, auth, PARTIES_CSV.read_bytes()).json()
+    assert job["unknown_columns"] == []
+    wait_done(client, auth, job["id"])
+    response = client.get(f"/v1/batches/{job['id']}/results", headers=auth)
+    rows = {row["reference"]: row for row in csv.DictReader(io.StringIO(response.text))}
+    assert rows["PT-1"]["decision"] == "prohibited"
+    assert "uel-2025-01-02.lockheed-martin-missiles-and-fire-control" in rows["PT-1"]["parties"]
+    records = client.get(
+        f"/v1/batches/{job['id']}/results", headers={**auth, "Accept": "application/x-ndjson"}
+    ).text.splitlines()
+    first = json.loads(records[0])
+    assert first["end_user_name"] == "Lockheed Martin Missiles & Fire Control"
+    assert first["parties"][0].startswith("end_user 'Lockheed Martin Missiles & Fire Control'")
