@@ -118,6 +118,30 @@ class PartyIndex(Generic[K]):
                 best[listed.key] = NameHit(listed.key, listed.label, round(score, 1))
         return sorted(best.values(), key=lambda h: (-h.score, h.name_matched))
 
+    def look_up(self, query: str, threshold: float) -> list[NameHit[K]]:
+        """Entries with a name that holds the query's words (a typo allowed) or that scores as
+        a screening would, at least `threshold`, best first; one hit per entry."""
+        text = normalise_name(query)
+        if not text:
+            return []
+        compact = text.replace(" ", "")
+        best: dict[K, tuple[float, float, NameHit[K]]] = {}
+        for position in self._candidates(text):
+            listed = self.names[position]
+            screened = self._score(text, compact, listed)
+            score = max(screened, _query_found(text, compact, listed))
+            if score < threshold:
+                continue
+            held = best.get(listed.key)
+            if held is None or (score, screened) > held[:2]:
+                best[listed.key] = (
+                    score,
+                    screened,
+                    NameHit(listed.key, listed.label, round(score, 1)),
+                )
+        ranked = sorted(best.values(), key=lambda b: (-b[0], -b[1], b[2].name_matched))
+        return [hit for _, _, hit in ranked]
+
     def _score(self, text: str, compact: str, listed: _Name[K]) -> float:
         """0-100: word order and spacing do not count; short names must be equal; names alike
         only in generic words ("Raytheon Technologies", "Hudson Technologies") score low."""
@@ -127,3 +151,11 @@ class PartyIndex(Generic[K]):
         if listed.own and not has_cjk(listed.own):
             score = min(score, _words_found(listed.own, text))
         return float(score)
+
+
+def _query_found(text: str, compact: str, listed: _Name[K]) -> float:
+    """How much of a looked-up name is found in a listed name: Chinese as a substring (or its
+    closest part), other words each by their closest word."""
+    if has_cjk(text):
+        return 100.0 if compact in listed.compact else fuzz.partial_ratio(compact, listed.compact)
+    return _words_found(text, listed.text)
