@@ -30,7 +30,7 @@ def test_screen_a_listed_end_user_then_look_the_party_up(
     expect(page.get_by_role("region", name="Notice")).to_contain_text("published 2025-01-02")
     shot(page, tmp_path, "party-entry")
 
-    page.get_by_role("link", name="Party lists").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Party lists").click()
     page.get_by_label("Name (English or Chinese)").fill("斯凯迪奥")
     page.get_by_label("Status on (default today)").fill("2025-12-01")
     page.get_by_role("button", name="Look up").click()

@@ -31,6 +31,7 @@ def test_an_entry_page_shows_names_notice_windows_and_the_status_on_the_day(clie
     assert "<strong>stopped</strong>: measures stopped from 2025-11-10" in page
     assert "斯凯迪奥公司" in page and "dual_use_export_ban" in page
     assert "MOFCOM statement of 2025-11-05" in page
+    assert "Confidence in the notice: low (The number (2025 No. 13)" in page
     assert client.get("/ui/parties/no-such-entry").status_code == 404
 
 

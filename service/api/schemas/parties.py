@@ -10,6 +10,7 @@ from service.engine.models import CountryCode, PartyCitation
 from service.engine.parties.lookup import FoundParty
 from service.engine.parties.schema import Measure, PartyList, PartyWindow
 from service.engine.parties.status import PartyStatus, windows_of
+from service.engine.schema import Confidence
 
 ENTRY_ID = Field(
     description="entry id", examples=["uel-2025-01-02.lockheed-martin-missiles-and-fire-control"]
@@ -70,6 +71,8 @@ class PartyAnnouncement(BaseModel):
     sources: builtins.list[str] = Field(description="where the research found it")
     verified_on: date = Field(description="the newest material the research saw")
     conditions: str | None = Field(description="licence conditions (watch list)")
+    confidence: Confidence = Field(description="how sure the research is of the notice")
+    confidence_note: str | None = Field(description="why the notice's confidence is low")
     summary: str
 
 
@@ -84,7 +87,7 @@ class PartyDetail(PartySummary):
     windows: builtins.list[PartyWindow] = Field(
         description="suspension and stop windows, notice's and own"
     )
-    confidence: str = Field(description="high or low: how sure the research is")
+    confidence: Confidence = Field(description="how sure the research is of this entry")
     note: str | None = Field(description="what the research noted about this entry")
     announcement_detail: PartyAnnouncement = Field(description="the listing notice")
     citation: PartyCitation = Field(description="how answers cite the listing")
@@ -122,7 +125,7 @@ def detail(found: FoundParty, day: date) -> PartyDetail:
         as_of=day,
         status_message=found.standing.message,
         windows=windows_of(announcement, entry),
-        confidence=entry.confidence.value,
+        confidence=entry.confidence,
         note=entry.note,
         announcement_detail=PartyAnnouncement(
             **announcement.model_dump(include=set(PartyAnnouncement.model_fields))
