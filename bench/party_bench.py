@@ -183,6 +183,15 @@ def party_step(screen: PartyScreen, requests: list[ScreeningRequest], rounds: in
     return round(statistics.median(times), 4)
 
 
+def big_recall(screen: PartyScreen, big: PartyFile, seed: int = 3) -> tuple[float, float]:
+    """Shares of 300 synthetic entries found when queried with one typo, and exactly."""
+    rng = random.Random(seed)
+    sample = rng.sample(big.entries, 300)
+    typo = sum(any(h.key == e.id for h in screen.index.search(_typo(e.name, rng))) for e in sample)
+    exact = sum(any(h.key == e.id for h in screen.index.search(e.name)) for e in sample)
+    return round(typo / len(sample), 3), round(exact / len(sample), 3)
+
+
 def main() -> None:
     """Measure the real lists, then the big list, and print (or save) the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -224,6 +233,7 @@ def main() -> None:
         "with_two_parties": p50(big_engine, two, args.seconds),
         "party_step_p50_ms": party_step(big_screen, two),
     }
+    big["typo_recall"], big["exact_recall"] = big_recall(big_screen, big_list)
     print(f"big list: {big}", flush=True)
     figures = {"requests_in_mix": len(two), "real": real, "big": big}
     print(json.dumps(figures, indent=2))
