@@ -46,6 +46,14 @@ eval: $(STAMP)
 openapi: $(STAMP)
 	$(BIN)/screening openapi export -o openapi/openapi.json
 
+# What moving the screening date changes: the development cases (2026-03-01 vs 2026-12-01) and the
+# party cases (2025-11-01 vs 2026-11-28, suspensions and new listings), with the categories and
+# listed parties that made each difference: docs/impact-report-*.md, docs/party-impact-report-*.md.
+impact-report: $(STAMP)
+	$(BIN)/python scripts/impact_report.py
+	$(BIN)/python scripts/impact_report.py --cases eval/parties.yaml --before 2025-11-01 \
+	  --after 2026-11-28 --name party-impact-report
+
 # Benchmarks (not part of `make test`): all six measurements, then bench/RESULTS.md from the
 # JSON in bench/results/. PostgreSQL runs wipe BENCH_PG_URL (default: the test_5 database).
 # `make bench` took 17 minutes on 2 cores (busy) before the Spark job's 1M rows were added;

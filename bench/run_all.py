@@ -30,6 +30,11 @@ def steps(out: Path, quick: bool) -> list[tuple[str, list[str]]]:
             ["taskset", "-c", "1", PY, "bench/engine_bench.py", "--seconds", seconds]
             + ["--json", str(out / "engine.json")],
         ),
+        (
+            "parties",
+            ["taskset", "-c", "1", PY, "bench/party_bench.py", "--seconds", seconds]
+            + ["--json", str(out / "parties.json")],
+        ),
         ("http", [PY, "bench/http_bench.py", *http, "--json", str(out / "http.json")]),
         ("batch", [PY, "bench/batch_bench.py", "--rows", *rows, "--json", str(out / "batch.json")]),
         # The CLI's figure to compare with is the batch step's, measured just before.

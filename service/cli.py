@@ -237,6 +237,8 @@ def rules_validate(path: RulesPath = None) -> None:
         f"rules valid: version {ruleset.version}, {len(ruleset.instruments)} instruments, "
         f"{len(ruleset.categories)} categories, digest {ruleset.digest}"
     )
+    for line in party_counts(ruleset):
+        typer.echo(line)
     if ruleset.recorded_digest != ruleset.digest:
         typer.echo(
             f"{MANIFEST_NAME} records digest {ruleset.recorded_digest} but the rule files digest "
@@ -258,6 +260,23 @@ def rules_stamp(path: RulesPath = None) -> None:
         raise typer.Exit(1)
     manifest.write_text(DIGEST_LINE.sub(f'digest: "{ruleset.digest}"', text, count=1), "utf-8")
     typer.echo(f"stamped {manifest} (version {ruleset.version}) with {ruleset.digest}")
+
+
+def party_counts(ruleset: RuleSet) -> list[str]:
+    """A total line, per list, then one line per party file: its list and its entry count."""
+    files = sorted(ruleset.parties.items())
+    by_list: dict[str, int] = {}
+    for _, party_file in files:
+        kind = party_file.announcement.list.value
+        by_list[kind] = by_list.get(kind, 0) + len(party_file.entries)
+    total = sum(by_list.values())
+    lists = ", ".join(f"{kind} {count}" for kind, count in sorted(by_list.items()))
+    head = f"party lists: {total} entries in {len(files)} files" + (f" ({lists})" if lists else "")
+    width = max((len(name) for name, _ in files), default=0)
+    return [head] + [
+        f"  {name:<{width}}  {f.announcement.list.value:<22}  {len(f.entries):>4}"
+        for name, f in files
+    ]
 
 
 def _load(path: Path | None) -> RuleSet:

@@ -45,6 +45,8 @@ ROUTES: dict[tuple[str, str], Permission] = {
     ("GET", "/v1/categories"): Permission.rules_read,
     ("GET", "/v1/categories/{category_id}"): Permission.rules_read,
     ("GET", "/v1/parameters"): Permission.rules_read,
+    ("GET", "/v1/parties"): Permission.rules_read,
+    ("GET", "/v1/parties/{entry_id}"): Permission.rules_read,
     ("POST", "/v1/screenings/{screening_id}/dispositions"): Permission.dispositions_create,
     ("GET", "/v1/reviews"): Permission.reviews_read,
     ("POST", "/v1/rescreens"): Permission.rescreens_create,

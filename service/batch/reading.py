@@ -27,11 +27,19 @@ PLAIN_FIELDS = (
 )
 ENGINEER_FIELDS = ("expertise", "role", "former_employer", "work_country")
 COUNTERPARTY_FIELDS = ("name", "country")
+# Further parties of the deal, each as `<role>_name` and `<role>_country` (counterparty: importer).
+PARTY_ROLES = ("end_user", "consignee", "intermediary", "employer")
+PARTY_COLUMNS = frozenset(
+    {
+        *(f"counterparty_{f}" for f in COUNTERPARTY_FIELDS),
+        *(f"{role}_{f}" for role in PARTY_ROLES for f in COUNTERPARTY_FIELDS),
+    }
+)
 KNOWN = {
     *PLAIN_FIELDS,
     "parameters",
     *(f"engineer_{f}" for f in ENGINEER_FIELDS),
-    *(f"counterparty_{f}" for f in COUNTERPARTY_FIELDS),
+    *PARTY_COLUMNS,
     *PARAMETERS,
 }
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
@@ -132,11 +140,29 @@ def to_request(header: list[str], cells: list[str]) -> ScreeningRequest:
         nested = {f: values[f"{prefix}_{f}"] for f in fields if values.get(f"{prefix}_{f}")}
         if nested:
             body[prefix] = nested
+    body["parties"] = _parties(values)
     body["parameters"] = _parameters(values)
     try:
         return ScreeningRequest.model_validate(body)
     except ValidationError as exc:
         raise ValueError(_summary(exc)) from exc
+
+
+def has_party_columns(header: list[str]) -> bool:
+    """True when the file names any party of the deal (its output then has a `parties` column)."""
+    return any(name.strip().lower() in PARTY_COLUMNS for name in header)
+
+
+def _parties(values: dict[str, str]) -> list[dict[str, str | None]]:
+    """The row's end user, consignee, intermediary and employer, by their name columns."""
+    parties = []
+    for role in PARTY_ROLES:
+        name, country = values.get(f"{role}_name"), values.get(f"{role}_country")
+        if country and not name:
+            raise ValueError(f"{role}_country is given without {role}_name")
+        if name:
+            parties.append({"role": role, "name": name, "country": country or None})
+    return parties
 
 
 def _parameters(values: dict[str, str]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from service.batch import reading
 from service.config import Settings
 from service.engine import Engine
-from service.engine.models import ScreeningResult
+from service.engine.models import PartyMatch, ScreeningResult
 from service.store import batches
 from service.store.batches import ScreenedRow
 from service.store.tables import BatchJob, JobStatus
@@ -144,4 +144,13 @@ def outcome(result: ScreeningResult) -> dict:
         "advisories": [a.code for a in result.advisories],
         "explanation": result.explanation,
         "error": None,
+        "parties": [party_cell(m) for m in result.party_matches],
     }
+
+
+def party_cell(match: PartyMatch) -> str:
+    """One party match in a few words: who, which entry on which list, and its effect."""
+    return (
+        f"{match.party.role.value} '{match.party.name}': {match.strength} {match.score:g} on "
+        f"{match.entry_id} ({match.list}, {match.status}) -> {match.decision.value}"
+    )

@@ -5,6 +5,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
+from service.batch.reading import has_party_columns
 from service.store.tables import BatchRow
 
 OUTPUT_FIELDS = (
@@ -17,6 +18,8 @@ OUTPUT_FIELDS = (
     "screening_id",
     "error",
 )
+# Added last, and only for files naming a party, so other files' results keep their layout.
+PARTIES_FIELD = "parties"
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,9 +37,14 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def output_fields(columns: list[str]) -> tuple[str, ...]:
+    """The result columns of a file with these input columns."""
+    return (*OUTPUT_FIELDS, PARTIES_FIELD) if has_party_columns(columns) else OUTPUT_FIELDS
+
+
 def output_header(columns: list[str]) -> list[str]:
     """The input columns, then the result columns."""
-    return [*columns, *OUTPUT_FIELDS]
+    return [*columns, *output_fields(columns)]
 
 
 def csv_lines(columns: list[str], rows: Iterable[BatchRow]) -> Iterator[str]:
@@ -44,10 +52,11 @@ def csv_lines(columns: list[str], rows: Iterable[BatchRow]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(name) for name in output_header(columns)])
+    fields = output_fields(columns)
     for row in rows:
         # A short (ragged) row is padded so its results stay under their own headers.
         padded = [*row.cells, *[""] * (len(columns) - len(row.cells))]
-        cells = [*padded, *(_cell(row.outcome.get(name)) for name in OUTPUT_FIELDS)]
+        cells = [*padded, *(_cell(row.outcome.get(name)) for name in fields)]
         writer.writerow([neutralise(cell) for cell in cells])
         yield buffer.getvalue()
         buffer.seek(0)
@@ -59,7 +68,8 @@ def csv_lines(columns: list[str], rows: Iterable[BatchRow]) -> Iterator[str]:
 def json_record(columns: list[str], row: BatchRow) -> dict:
     """One row as a JSON object: row number, input cells by column, then the results."""
     cells = dict(zip(columns, row.cells, strict=False))
-    return {"row": row.row_number, **cells, **{n: row.outcome.get(n) for n in OUTPUT_FIELDS}}
+    results = {n: row.outcome.get(n) for n in output_fields(columns)}
+    return {"row": row.row_number, **cells, **results}
 
 
 def json_lines(columns: list[str], rows: Iterable[BatchRow]) -> Iterator[str]:

@@ -334,6 +334,9 @@ class PartyThresholds(Strict):
     exact_below: int = Field(
         default=4, ge=1, description="names shorter than this (normalised) must match exactly"
     )
+    lookup_threshold: float = Field(
+        default=70.0, ge=0, le=100, description="the least score GET /v1/parties?q= lists"
+    )
 
 
 class Manifest(Strict):

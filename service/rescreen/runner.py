@@ -13,6 +13,7 @@ from sqlmodel import Session
 from service.engine import Engine
 from service.engine.calendar import utc_day_start
 from service.engine.models import ScreeningRequest, ScreeningResult
+from service.rescreen.report import party_key
 from service.store import batches, rescreens, reviews
 from service.store.tables import JobStatus, RescreenChange, RescreenJob, Screening, utcnow
 
@@ -103,7 +104,7 @@ def rescreen_one(engine: Engine, row: Screening, job: RescreenJob) -> RescreenCh
         new_decision=result.decision.value,
         old_ruleset_version=row.ruleset_version,
         new_ruleset_version=result.ruleset.version,
-        categories=difference(old, result),
+        categories=difference(old, result) + party_difference(old, result),
     )
 
 
@@ -112,6 +113,15 @@ def difference(old: ScreeningResult, new: ScreeningResult) -> list[str]:
     before = {m.category_id: m.decision.value for m in old.matches}
     after = {m.category_id: m.decision.value for m in new.matches}
     return sorted(c for c in before.keys() | after.keys() if before.get(c) != after.get(c))
+
+
+def party_difference(old: ScreeningResult, new: ScreeningResult) -> list[str]:
+    """The listed entries whose contribution differs between two results, each as
+    `party:<list>:<entry id>` (stored with the categories; the report tells them apart)."""
+    before = {(m.list, m.entry_id): m.decision.value for m in old.party_matches}
+    after = {(m.list, m.entry_id): m.decision.value for m in new.party_matches}
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    return [party_key(kind, entry_id) for kind, entry_id in sorted(changed)]
 
 
 def _flag_if_disposed(session: Session, change: RescreenChange, job: RescreenJob) -> None:

@@ -250,6 +250,7 @@ class RescreenChange(SQLModel, table=True):
     new_decision: str = Field(max_length=32)
     old_ruleset_version: str = Field(max_length=100)
     new_ruleset_version: str = Field(max_length=100)
+    # Category ids, and listed entries as `party:<list>:<entry id>` (rescreen/report.py).
     categories: list[str] = Field(sa_column=Column(JSON, nullable=False))
 
 

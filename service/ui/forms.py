@@ -39,8 +39,25 @@ def screening_request(form: dict[str, str]) -> ScreeningRequest:
             "military_end_use": military,
             "as_of": _blank_to_none(form.get("as_of")),
             "reference": _blank_to_none(form.get("reference")),
+            "parties": form_parties(form),
         }
     )
+
+
+FORM_PARTY_ROLES = ("importer", "end_user")
+
+
+def form_parties(form: dict[str, str]) -> list[dict[str, str | None]]:
+    """The importer and end user named in the form (`<role>_name`, `<role>_country`)."""
+    parties = []
+    for role in FORM_PARTY_ROLES:
+        name = _blank_to_none(form.get(f"{role}_name"))
+        country = _blank_to_none((form.get(f"{role}_country") or "").upper())
+        if country and not name:
+            raise ValueError(f"{role.replace('_', ' ')} country is given without a name")
+        if name:
+            parties.append({"role": role, "name": name, "country": country})
+    return parties
 
 
 def disposition(form: dict[str, str]) -> DispositionCreate:

@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from service.config import Settings
-from service.ui import batch_pages, browse_pages, pages
+from service.ui import batch_pages, browse_pages, pages, party_pages
 from service.ui.deps import LoginRequired, PageForbidden, render
 
 
@@ -22,7 +22,7 @@ async def _forbidden(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the pages and their error handlers; sessions are signed with the configured secret."""
     app.state.ui_secret = settings.ui_secret or secrets.token_urlsafe(32)
-    for module in (pages, browse_pages, batch_pages):
+    for module in (pages, browse_pages, batch_pages, party_pages):
         app.include_router(module.router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(PageForbidden, _forbidden)

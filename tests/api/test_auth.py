@@ -36,6 +36,8 @@ EXPECTED: dict[tuple[str, str], set[Role] | str] = {
     ("GET", "/v1/categories"): {S, A, OF, D},
     ("GET", "/v1/categories/{category_id}"): {S, A, OF, D},
     ("GET", "/v1/parameters"): {S, A, OF, D},
+    ("GET", "/v1/parties"): {S, A, OF, D},
+    ("GET", "/v1/parties/{entry_id}"): {S, A, OF, D},
     ("POST", "/v1/admin/rules/reload"): {D},
     ("POST", "/v1/keys"): {D},
     ("GET", "/v1/keys"): {D},

@@ -1,29 +1,38 @@
 """A fuzzy index of party names, built once per rule set: token blocking, then rapidfuzz scores."""
 
-from collections.abc import Hashable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Generic, TypeVar
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from service.engine.parties.names import distinctive, has_cjk, normalise_name
 from service.engine.schema import PartyThresholds
 
 K = TypeVar("K", bound=Hashable)
 
-# Blocking keys shared by more names than this are used only while the candidates are few:
-# "systems" or "technologies" in a 100k-name internal list would otherwise touch every name.
-_COMMON = 500
+# Blocking keys are used rarest first, and no more once this many names share one: "systems"
+# or "technologies" in a 100k-name internal list would otherwise touch every name.
 _ENOUGH = 200
+# Beyond the names sharing a rare key (at most _RARE names have it), at most _SCORED more are
+# scored: those sharing the most blocking keys with the query. A name alike enough to score
+# shares half its letters, or most of its words, word ends and bigrams, with it.
+_SCORED = 256
+_RARE = 8
+# Names of at least this many letters are also indexed by their halves.
+_HALVED = 8
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, 100k times
 class _Name(Generic[K]):
     key: K
     label: str
     text: str
     compact: str
-    own: str
+    ordered: str  # the words in sorted order: token_sort_ratio is ratio over these
+    own: str  # the non-generic words, when Latin ('' when none, or for a Chinese name)
     country: str | None
 
 
@@ -36,20 +45,52 @@ class NameHit(Generic[K]):
     score: float
 
 
-def _blocking_keys(text: str) -> set[str]:
-    """Words, their first and last letters (a typo rarely spoils both), Chinese bigrams."""
-    keys: set[str] = set()
+def _blocking_keys(
+    text: str, short_ends: bool = True, known: dict[str, frozenset[str]] | None = None
+) -> set[str]:
+    """Words, their first and last letters (a typo rarely spoils both), Chinese bigrams; the
+    first and last two letters of short words too when `short_ends`. `known` caches the keys
+    of words met before (names share many words)."""
+    keys: set[str] = {f"x:{text.replace(' ', '')}"}
     for word in text.split():
-        if has_cjk(word):
-            keys |= {f"c:{word[i : i + 2]}" for i in range(max(1, len(word) - 1))}
+        if known is None:
+            keys |= _word_keys(word, short_ends)
             continue
-        keys.add(f"w:{word}")
-        if len(word) >= 4:
-            keys |= {f"p:{word[:3]}", f"s:{word[-3:]}"}
-        if 4 <= len(word) <= 6:
-            # A short word's typo can spoil both three-letter ends ("cubic", "cuxic").
-            keys |= {f"p:{word[:2]}", f"s:{word[-2:]}"}
-    keys.add(f"x:{text.replace(' ', '')}")
+        found = known.get(word)
+        if found is None:
+            found = known[word] = _word_keys(word, short_ends)
+        keys |= found
+    return keys
+
+
+def _word_keys(word: str, short_ends: bool) -> frozenset[str]:
+    """One word's blocking keys: bigrams of a Chinese word, else the word and its ends."""
+    if has_cjk(word):
+        return frozenset(f"c:{word[i : i + 2]}" for i in range(max(1, len(word) - 1)))
+    keys = {f"w:{word}"}
+    if len(word) >= 4:
+        keys |= {f"p:{word[:3]}", f"s:{word[-3:]}"}
+    if short_ends and 4 <= len(word) <= 6:
+        # A short word's typo can spoil both three-letter ends ("cubic", "cuxic").
+        keys |= {f"p:{word[:2]}", f"s:{word[-2:]}"}
+    return frozenset(keys)
+
+
+def _half_keys(compact: str) -> tuple[str, str]:
+    """A listed name's first and second half of letters: one typo spoils only one of them."""
+    middle = len(compact) // 2
+    return f"h:{compact[:middle]}", f"t:{compact[middle:]}"
+
+
+def _query_half_keys(compact: str) -> set[str]:
+    """The halves a listed name one letter longer, shorter or as long would have, kept whole."""
+    size = len(compact)
+    if size < _HALVED:
+        return set()
+    keys = set()
+    for length in (size - 1, size, size + 1):
+        middle = length // 2
+        keys |= {f"h:{compact[:middle]}", f"t:{compact[size - (length - middle) :]}"}
     return keys
 
 
@@ -77,53 +118,135 @@ class PartyIndex(Generic[K]):
     ) -> None:
         self.thresholds = thresholds
         self.names: list[_Name[K]] = []
-        self.postings: dict[str, list[int]] = {}
+        self.postings: defaultdict[str, list[int]] = defaultdict(list)
+        # The names' sorted words and letters by position, for rapidfuzz's C loops.
+        self.ordered: list[str] = []
+        self.compacts: list[str] = []
+        known: dict[bool, dict[str, frozenset[str]]] = {True: {}, False: {}}
         for key, label, country in names:
             text = normalise_name(label)
             if not text:
                 continue
             position = len(self.names)
-            compact = text.replace(" ", "")
-            self.names.append(_Name(key, label, text, compact, distinctive(text), country))
-            for block in _blocking_keys(text):
-                self.postings.setdefault(block, []).append(position)
+            own = "" if has_cjk(text) else distinctive(text)
+            compact, ordered = text.replace(" ", ""), _ordered(text)
+            self.names.append(_Name(key, label, text, compact, ordered, own, country))
+            self.ordered.append(ordered)
+            self.compacts.append(compact)
+            # A long name is found by its halves, so its short words need no two-letter ends.
+            halved = len(compact) >= _HALVED
+            blocks = _blocking_keys(text, not halved, known[not halved])
+            if halved:
+                blocks.update(_half_keys(compact))
+            for block in blocks:
+                self.postings[block].append(position)
 
-    def _candidates(self, text: str) -> set[int]:
-        lists = sorted(
-            (self.postings[k] for k in _blocking_keys(text) if k in self.postings), key=len
-        )
+    def _candidates(self, text: str) -> list[int]:
+        """The names sharing blocking keys with `text`: all of them while few; else those
+        sharing a rare key (a half, a rare word) and then those sharing the most keys."""
+        postings = self.postings
+        compact = text.replace(" ", "")
+        keys = _blocking_keys(text) | _query_half_keys(compact)
+        lists = sorted((postings[k] for k in keys if k in postings), key=len)
         found: set[int] = set()
-        for posting in lists:
-            if len(posting) > _COMMON and len(found) >= _ENOUGH:
+        for used, posting in enumerate(lists):
+            if len(found) >= _ENOUGH:
+                lists = lists[:used]
                 break
             found.update(posting)
-        return found
+        if len(found) <= _SCORED:
+            return list(found)
+        # The same letters (x:) are always scored, however many names share them.
+        rare = {p for posting in lists if len(posting) <= _RARE for p in posting}
+        rare.update(postings.get(f"x:{compact}", ()))
+        shared: Counter[int] = Counter()
+        for posting in lists:
+            shared.update(posting)
+        ranked = sorted(shared.items(), key=itemgetter(1), reverse=True)
+        return list(rare | {position for position, _ in ranked[:_SCORED]})
 
     def search(self, name: str, country: str | None = None) -> list[NameHit[K]]:
         """Entries scoring at least the review threshold, best first, one hit per entry."""
         text = normalise_name(name)
         if not text:
             return []
-        compact = text.replace(" ", "")
+        bonus = self.thresholds.country_bonus if country else 0.0
         best: dict[K, NameHit[K]] = {}
-        for position in self._candidates(text):
-            listed = self.names[position]
-            score = self._score(text, compact, listed)
+        for listed, score in self._scored(text, self.thresholds.review_threshold - bonus):
             if listed.country and country == listed.country and score > 0:
-                score = min(100.0, score + self.thresholds.country_bonus)
+                score = min(100.0, score + bonus)
             if score < self.thresholds.review_threshold:
                 continue
             held = best.get(listed.key)
             if held is None or score > held.score:
                 best[listed.key] = NameHit(listed.key, listed.label, round(score, 1))
-        return sorted(best.values(), key=lambda h: (-h.score, h.name_matched))
+        return sorted(best.values(), key=lambda h: (-h.score, h.name_matched, str(h.key)))
+
+    def look_up(self, query: str, threshold: float) -> list[NameHit[K]]:
+        """Entries with a name that holds the query's words (a typo allowed) or that scores as
+        a screening would, at least `threshold`, best first; one hit per entry."""
+        text = normalise_name(query)
+        if not text:
+            return []
+        compact = text.replace(" ", "")
+        best: dict[K, tuple[float, float, NameHit[K]]] = {}
+        for position in self._candidates(text):
+            listed = self.names[position]
+            screened = self._score(text, compact, listed)
+            score = max(screened, _query_found(text, compact, listed))
+            if score < threshold:
+                continue
+            held = best.get(listed.key)
+            if held is None or (score, screened) > held[:2]:
+                hit = NameHit(listed.key, listed.label, round(score, 1))
+                best[listed.key] = (score, screened, hit)
+        ranked = sorted(best.values(), key=lambda b: (-b[0], -b[1], b[2].name_matched))
+        return [hit for _, _, hit in ranked]
+
+    def _scored(self, text: str, cutoff: float) -> Iterable[tuple[_Name[K], float]]:
+        """The candidates whose score may reach `cutoff`, with their score.
+
+        Word order and spacing do not count (the better of the ratio over the sorted words, as
+        token_sort_ratio, and over the letters, both in rapidfuzz's C loops with `cutoff`); only
+        the few names passing that bound pay for the word-by-word check in `_score`.
+        """
+        positions = self._candidates(text)
+        if not positions:
+            return
+        compact = text.replace(" ", "")
+        pick = itemgetter(*positions) if len(positions) > 1 else lambda seq: (seq[positions[0]],)
+        passing = _above(_ordered(text), pick(self.ordered), cutoff)
+        passing |= _above(compact, pick(self.compacts), cutoff)
+        for i in sorted(passing):
+            listed = self.names[positions[i]]
+            yield listed, self._score(text, compact, listed)
 
     def _score(self, text: str, compact: str, listed: _Name[K]) -> float:
         """0-100: word order and spacing do not count; short names must be equal; names alike
         only in generic words ("Raytheon Technologies", "Hudson Technologies") score low."""
         if min(len(compact), len(listed.compact)) < self.thresholds.exact_below:
             return 100.0 if compact == listed.compact else 0.0
-        score = max(fuzz.token_sort_ratio(text, listed.text), fuzz.ratio(compact, listed.compact))
-        if listed.own and not has_cjk(listed.own):
+        ordered = fuzz.ratio(_ordered(text), listed.ordered)
+        score = max(ordered, fuzz.ratio(compact, listed.compact))
+        if listed.own:
             score = min(score, _words_found(listed.own, text))
         return float(score)
+
+
+def _ordered(text: str) -> str:
+    """The words in sorted order, as rapidfuzz's token_sort_ratio compares them."""
+    return " ".join(sorted(text.split()))
+
+
+def _above(query: str, choices: Sequence[str], cutoff: float) -> set[int]:
+    """Positions of the choices whose ratio to the query is at least `cutoff`."""
+    found = process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+    return {position for _, _, position in found}
+
+
+def _query_found(text: str, compact: str, listed: _Name[K]) -> float:
+    """How much of a looked-up name is found in a listed name: Chinese as a substring (or its
+    closest part), other words each by their closest word."""
+    if has_cjk(text):
+        return 100.0 if compact in listed.compact else fuzz.partial_ratio(compact, listed.compact)
+    return _words_found(text, listed.text)

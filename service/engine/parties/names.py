@@ -20,6 +20,7 @@ _FORM_WORDS = frozenset(_LEGAL_FORMS.split())
 _CJK_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "株式会社", "合资公司", "公司")
 _CJK = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 _HAS_CJK = re.compile(f"[{_CJK}]")
+_CJK_FORM_ENDS = [re.compile(f"{form}(?=$|[^{_CJK}])") for form in _CJK_FORMS]
 # Polish "sp. z o.o." and the shorter "sp zo.o" seen in the lists.
 _POLISH_FORM = re.compile(r"\bsp\.?\s*z\.?\s*o\.?\s*o\b\.?")
 _TOKEN = re.compile(f"[a-z0-9]+|[{_CJK}]+")
@@ -31,6 +32,8 @@ _PLAIN_LATIN = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ":
 
 def _without_accents(text: str) -> str:
     """Latin letters without their accents (Wrocławska, Nestlé); other scripts untouched."""
+    if text.isascii():
+        return text
     plain = []
     for char in text.translate(_PLAIN_LATIN):
         if "\u00c0" <= char <= "\u024f":
@@ -44,16 +47,18 @@ def _without_accents(text: str) -> str:
 def normalise_name(name: str) -> str:
     """One spelling for a company name: the words that identify it, in order, space-separated."""
     text = _without_accents(unicodedata.normalize("NFKC", name).casefold())
-    if _HAS_CJK.search(text):
+    chinese = has_cjk(text)
+    if chinese:
         text = to_simplified(text)
         text = text.replace("株式会社", " ")
-        for form in _CJK_FORMS:
-            text = re.sub(f"{form}(?=$|[^{_CJK}])", " ", text)
-    text = _POLISH_FORM.sub(" ", text)
+        for form in _CJK_FORM_ENDS:
+            text = form.sub(" ", text)
+    if "sp" in text:
+        text = _POLISH_FORM.sub(" ", text)
     text = text.replace("&", " and ").replace("＆", " and ").replace("+", " and ")
     tokens = _TOKEN.findall(text)
     kept = _drop_forms(tokens) or tokens  # a name made only of legal-form words keeps them
-    return _join(kept)
+    return _join(kept) if chinese else " ".join(kept)
 
 
 def _join(tokens: list[str]) -> str:
@@ -68,6 +73,8 @@ def _join(tokens: list[str]) -> str:
 
 def _drop_forms(tokens: list[str]) -> list[str]:
     """Remove legal-form words; single letters only when they spell a form ("s a", "b v")."""
+    if min(map(len, tokens), default=2) > 1:
+        return [token for token in tokens if token not in _FORM_WORDS]
     kept: list[str] = []
     i = 0
     while i < len(tokens):
@@ -113,9 +120,12 @@ GENERIC_WORDS = frozenset(
 
 def distinctive(text: str) -> str:
     """The words of a normalised name that are not generic ('' when all are)."""
-    return " ".join(w for w in text.split() if w not in GENERIC_WORDS)
+    words = text.split()
+    if GENERIC_WORDS.isdisjoint(words):
+        return " ".join(words)
+    return " ".join(w for w in words if w not in GENERIC_WORDS)
 
 
 def has_cjk(text: str) -> bool:
     """True when the text holds Chinese or Japanese characters."""
-    return bool(_HAS_CJK.search(text))
+    return not text.isascii() and bool(_HAS_CJK.search(text))

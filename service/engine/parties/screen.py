@@ -131,15 +131,7 @@ class PartyScreen:
             score=hit.score,
             status=standing.status.value,
             measures=[m.value for m in measures],
-            citation=PartyCitation(
-                announcement=announcement.id,
-                number=announcement.number,
-                issuer=announcement.issuer,
-                title=announcement.title,
-                published=announcement.published,
-                effective=announcement.effective,
-                url=announcement.url,
-            ),
+            citation=citation_of(announcement),
             strength="hit" if strong else "possible_hit",
             decision=decision,
             reason=reason,
@@ -221,6 +213,19 @@ def _effect(
         return Decision.approval_required, f"the {listed} requires {conditions}"
     named = ", ".join(m.value for m in measures)
     return Decision.unknown, f"the {listed} names it with measures ({named}) an officer must weigh"
+
+
+def citation_of(announcement: Announcement) -> PartyCitation:
+    """The notice that put a party on its list, as cited in answers."""
+    return PartyCitation(
+        announcement=announcement.id,
+        number=announcement.number,
+        issuer=announcement.issuer,
+        title=announcement.title,
+        published=announcement.published,
+        effective=announcement.effective,
+        url=announcement.url,
+    )
 
 
 def _cite(announcement: Announcement) -> str:
