@@ -82,17 +82,17 @@ async def decide_and_record(
         )
     # On the event loop: an ERP calls this on every order, and each thread hand-off cost more
     # than screening a short text. Storage goes through the audit writer's group commit.
-    if _text_chars(request) <= INLINE_TEXT_CHARS:
+    if text_chars(request) <= INLINE_TEXT_CHARS:
         result = decide(engine, request)
     else:
         result = await to_thread.run_sync(decide, engine, request)
     record = screenings.screening_record(request, result, api_key_id)
     await recorder.audit.append(record)
-    _announce(record, recorder.count)
+    announce(record, recorder.count)
     return Recorded(record)
 
 
-def _text_chars(request: ScreeningRequest) -> int:
+def text_chars(request: ScreeningRequest) -> int:
     """How much free text the engine will read in this request."""
     size = len(request.description)
     if request.engineer is not None:
@@ -120,7 +120,7 @@ def _decide_and_record_once(
             )
             if new is not None:
                 record = new.model_dump()
-                _announce(record, recorder.count)
+                announce(record, recorder.count)
                 return Recorded(record, row=new)
         return _replay(session, earlier, request)
 
@@ -152,10 +152,10 @@ def record_rows(
         )
     for record in records:
         # Per row at debug level: a million-row batch must not write a million log lines.
-        _announce(record, count, level=logging.DEBUG)
+        announce(record, count, level=logging.DEBUG)
 
 
-def _announce(
+def announce(
     record: Mapping[str, Any], count: CountDecision | None, level: int = logging.INFO
 ) -> None:
     """Count and log a newly stored decision."""
