@@ -17,8 +17,8 @@ from uvicorn.supervisors import Multiprocess
 
 from service import cli_ops, cli_remote
 from service.app import create_app
-from service.cli_progress import ProgressLine
 from service.batch import reading, runner, writing
+from service.cli_progress import ProgressLine
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
 from service.engine.loader import MANIFEST_NAME, RuleSet

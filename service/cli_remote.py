@@ -179,7 +179,10 @@ def _screen_chunk(
         answered = client.screen_bulk(list(requests.values()), idempotency_key=key)
         for number, item in zip(requests, answered.items, strict=True):
             if item.screening is not None:
-                outcomes[number] = {**runner.outcome(item.screening), "screening_id": item.screening.id}
+                outcomes[number] = {
+                    **runner.outcome(item.screening),
+                    "screening_id": item.screening.id,
+                }
             else:
                 outcomes[number] = {"error": item.error.message if item.error else "no answer"}
     return [

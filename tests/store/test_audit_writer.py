@@ -69,9 +69,7 @@ def test_a_row_that_cannot_be_stored_fails_alone(db, writer: AuditWriter, key_id
         assert chain.verify(session=session).intact
 
 
-def test_append_all_stores_many_records_in_one_group_and_names_the_one_that_failed(
-    db, key_id: str
-):
+def test_append_all_stores_many_records_in_one_group_and_names_the_one_that_failed(db, key_id: str):
     groups: list[int] = []
     audit = AuditWriter(db, on_group=groups.append)
     audit.start()

@@ -124,5 +124,8 @@ def _validated(index: int, item: Any) -> ScreeningRequest | ErrorBody:
 def _digest(checked: list[ScreeningRequest | ErrorBody], items: list[Any]) -> str:
     """The call's identity for its Idempotency-Key: valid items as validated, others as sent."""
     return items_digest(
-        [one if isinstance(one, ScreeningRequest) else raw for one, raw in zip(checked, items)]
+        [
+            one if isinstance(one, ScreeningRequest) else raw
+            for one, raw in zip(checked, items, strict=True)
+        ]
     )
