@@ -97,6 +97,9 @@ def screen_remote(  # noqa: PLR0913 - the command's options, passed on
         typer.echo(f"{url}: {exc}", err=True)
         typer.echo(f"stopped; resume with --job-id {state.job_id}", err=True)
         raise typer.Exit(1) from exc
+    except KeyboardInterrupt as exc:
+        typer.echo(f"interrupted; resume with --job-id {state.job_id}", err=True)
+        raise typer.Exit(130) from exc
     paths.partial.replace(output)
     paths.state.unlink()
     counts = ", ".join(f"{k} {v}" for k, v in sorted(state.counts.items())) or "none"
@@ -117,7 +120,7 @@ def _start_or_resume(
         elif state.input_sha256 != digest or state.output_format != output_format:
             problem = "it was started on another input file or output format"
         if problem is None:
-            return state
+            return _with_partial(paths, state)
         typer.echo(
             f"{paths.output}: job {state.job_id} is unfinished here; {problem}, or delete "
             f"{paths.state} to start over",
@@ -126,6 +129,20 @@ def _start_or_resume(
         raise typer.Exit(1)
     state = JobState(job_id or str(uuid.uuid4()), digest, output_format, chunk_size)
     paths.partial.write_bytes(b"")
+    _save(paths, state)
+    return state
+
+
+def _with_partial(paths: Paths, state: JobState) -> JobState:
+    """The state to resume from: from the start when the partial output has been lost.
+
+    Starting over costs no second screening: every chunk is sent with the same key again.
+    """
+    partial = paths.partial
+    if partial.exists() and partial.stat().st_size >= state.output_bytes:
+        return state
+    state = JobState(state.job_id, state.input_sha256, state.output_format, state.chunk_size)
+    partial.write_bytes(b"")
     _save(paths, state)
     return state
 
@@ -144,14 +161,16 @@ def _run(  # noqa: PLR0913 - one run's parts
     with paths.partial.open("r+b") as out:
         out.truncate(state.output_bytes)  # rows written after the last saved chunk
         out.seek(state.output_bytes)
-        for chunk in _chunks(rows, state.rows_done, state.chunk_size):
-            screened = _screen_chunk(client, state, checked.header, chunk)
-            _append(out, checked.header, screened, state)
-            _save(paths, state)
-            bar(state.rows_done, checked.total_rows)
-            if row_delay:  # tests and demos of interrupted runs only
-                time.sleep(row_delay * len(chunk))
-    bar.close()
+        try:
+            for chunk in _chunks(rows, state.rows_done, state.chunk_size):
+                screened = _screen_chunk(client, state, checked.header, chunk)
+                _append(out, checked.header, screened, state)
+                _save(paths, state)
+                bar(state.rows_done, checked.total_rows)
+                if row_delay:  # tests and demos of interrupted runs only
+                    time.sleep(row_delay * len(chunk))
+        finally:
+            bar.close()
 
 
 def _chunks(

@@ -151,16 +151,16 @@ class ScreeningClient:
             except httpx.TransportError:
                 if last:
                     raise
-                self.sleep(self._wait(attempt, None))
+                self.sleep(self.retry_wait(attempt, None))
                 continue
             if response.status_code < 400:
                 return response
             if response.status_code not in RETRIED_STATUSES or last:
                 raise _error(response)
-            self.sleep(self._wait(attempt, response.headers.get("Retry-After")))
+            self.sleep(self.retry_wait(attempt, response.headers.get("Retry-After")))
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _wait(self, attempt: int, retry_after: str | None) -> float:
+    def retry_wait(self, attempt: int, retry_after: str | None) -> float:
         """Seconds before the next try: doubling from `backoff`, at least Retry-After, bounded."""
         wait = self.backoff * 2**attempt
         if retry_after is not None and retry_after.isdigit():

@@ -97,6 +97,8 @@ def test_a_killed_run_resumes_and_matches_the_local_mode_row_for_row(
         done = json.loads(state.read_text())["rows_done"]
         assert 15 <= done < 60
         assert not out.exists(), "the output appears only once every row is in"
+        with (tmp_path / "remote.csv.partial").open("ab") as partial:
+            partial.write(b"PO-1001-9,half a row written when the run was kil")
 
         resumed = remote(*args)  # another chunk size now: the saved one is kept
     assert resumed.exit_code == 0, resumed.output
@@ -135,8 +137,13 @@ def test_json_lines_and_errors_are_those_of_the_local_mode(database_url, db, tmp
         assert changed.exit_code == 1
         assert "started on another input file or output format" in changed.stderr
         (tmp_path / "remote.jsonl.job.json").unlink()
-        result = remote(*args, "--api-key", secret)
+        result = remote(*args, "--api-key", secret, "--job-id", "sample-json")
+        first = out.read_text(encoding="utf-8")
+        # A finished job run again sends the same keys: the same records, nothing new stored.
+        again = remote(*args, "--api-key", secret, "--job-id", "sample-json")
     assert result.exit_code == 0, result.output
+    assert again.exit_code == 0, again.output
+    assert out.read_text(encoding="utf-8") == first
     assert "unknown columns, echoed only: note" in result.stderr
     local_out = tmp_path / "local.jsonl"
     local = runner.invoke(

@@ -80,9 +80,9 @@ def test_a_429_is_retried_after_retry_after_and_then_raised(settings, engine, au
 
 def test_the_wait_between_tries_doubles_and_is_bounded():
     api = ScreeningClient("http://127.0.0.1:9", backoff=0.5, max_wait=3)
-    assert [api._wait(attempt, None) for attempt in range(5)] == [0.5, 1.0, 2.0, 3, 3]
-    assert api._wait(0, "2") == 2.0
-    assert api._wait(0, "600") == 3
+    assert [api.retry_wait(attempt, None) for attempt in range(5)] == [0.5, 1.0, 2.0, 3, 3]
+    assert api.retry_wait(0, "2") == 2.0
+    assert api.retry_wait(0, "600") == 3
 
 
 def test_a_4xx_raises_an_api_error_carrying_the_common_shape(client: TestClient, auth):
