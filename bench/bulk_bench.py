@@ -103,8 +103,14 @@ def latency(srv: server.Server, single: Path, calls: int) -> dict:
     }
 
 
+def load_average() -> list[float]:
+    """The machine's 1, 5 and 15-minute load averages: on 2 cores, above 2 means others ran."""
+    return [float(part) for part in Path("/proc/loadavg").read_text().split()[:3]]
+
+
 def one_server(kind: str, args) -> dict:
     """Start a server and take the three measurements on it."""
+    load_before = load_average()
     with tempfile.TemporaryDirectory() as folder:
         single = Path(folder) / "bodies.jsonl"
         write_bodies(single)
@@ -125,6 +131,7 @@ def one_server(kind: str, args) -> dict:
         "single": one,
         "bulk": many,
         "ratio": round(ratio, 2),
+        "load_average": {"before": load_before, "after": load_average()},
     }
 
 

@@ -143,7 +143,7 @@ def bulk_section(bulk: dict) -> list[str]:
         )
     lines += [
         "",
-        "| db | c | calls | items/call | screenings/s | p50 per call | p99 per call | errors | "
+        "| db | c | kind | items/call | screenings/s | p50 per call | p99 per call | errors | "
         "server CPU/screening | bulk vs single | target >= 5x |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -157,6 +157,16 @@ def bulk_section(bulk: dict) -> list[str]:
                 f"{r['screenings_per_second']:,.0f} | {r['p50_ms']} ms | {r['p99_ms']} ms | "
                 f"{r['errors']} | {r['server_cpu_ms_per_screening']} ms | {ratio} | {target} |"
             )
+    loads = [
+        f"{run['database']} {run['load_average']['before'][0]} to {run['load_average']['after'][0]}"
+        for run in bulk["runs"]
+        if "load_average" in run
+    ]
+    if loads:
+        lines += [
+            "",
+            "Load average (1 min) before and after each server's runs: " + "; ".join(loads),
+        ]
     return lines
 
 
