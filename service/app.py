@@ -17,7 +17,6 @@ from service.api.middleware.security_headers import SecurityHeadersMiddleware
 from service.api.routes import (
     admin,
     batches,
-    bulk,
     categories,
     dispositions,
     docs,
@@ -76,7 +75,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.metrics = app_metrics
     docs.install(app)
     for module in (
-        bulk,
         screenings,
         dispositions,
         reviews,
