@@ -1,7 +1,7 @@
 """A small async HTTP load generator: N concurrent clients for a fixed time or request count.
 
 Usage: python bench/http_load.py URL [--bodies FILE.jsonl] [--key KEY] [--concurrency 16]
-       [--seconds 10 | --requests 5000] [--warmup 2] [--json out.json]
+       [--seconds 10 | --requests 5000] [--warmup 2] [--timeout 2] [--json out.json]
 
 With --bodies every request is a POST of the next JSON line of FILE (round robin); without, a
 GET. Records every request's latency and counts non-2xx answers and transport errors. The
@@ -62,12 +62,13 @@ async def run(  # noqa: PLR0913 - the command's options
     concurrency: int,
     seconds: float,
     requests: int | None,
+    timeout: float = 2.0,
 ) -> dict:
     """Drive `url` with `concurrency` clients; throughput, percentiles and error counts."""
     headers = {"content-type": "application/json"} | ({"x-api-key": key} if key else {})
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    # A request unanswered after 2 s counts as an error, as with wrk --timeout 2s.
-    async with httpx.AsyncClient(limits=limits, timeout=2.0) as http:
+    # A request unanswered after `timeout` (2 s, as with wrk --timeout 2s) counts as an error.
+    async with httpx.AsyncClient(limits=limits, timeout=timeout) as http:
         load = Load(bodies, time.perf_counter() + seconds, requests)
         started = time.perf_counter()
         await asyncio.gather(*(client(http, url, load, headers) for _ in range(concurrency)))
@@ -111,13 +112,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--requests", type=int, help="stop after this many instead")
     parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--timeout", type=float, default=2.0, help="seconds before an error")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     bodies = args.bodies.read_bytes().splitlines() if args.bodies else []
     if args.warmup:
-        asyncio.run(run(args.url, bodies, args.key, args.concurrency, args.warmup, None))
+        asyncio.run(
+            run(args.url, bodies, args.key, args.concurrency, args.warmup, None, args.timeout)
+        )
     figures = asyncio.run(
-        run(args.url, bodies, args.key, args.concurrency, args.seconds, args.requests)
+        run(args.url, bodies, args.key, args.concurrency, args.seconds, args.requests, args.timeout)
     )
     print(json.dumps(figures))
     if args.json:

@@ -151,6 +151,54 @@ def http_section(http: dict) -> list[str]:
     return lines
 
 
+def bulk_section(bulk: dict) -> list[str]:
+    """Measurement 3b: POST /v1/screenings/bulk, alone and against single calls at c16."""
+    lines = [
+        "## 3b. HTTP: POST /v1/screenings/bulk",
+        "",
+        "One server per database (1 worker on CPU 0, fresh migrated database), load generator "
+        "bench/http_load.py on CPU 1. Latency: 1,000-item calls one at a time, send to last "
+        "byte (target p50 < 1 s). Throughput: screenings stored per second at c16, single "
+        "calls and then bulk calls on the same server (target bulk >= 5x single).",
+        "",
+        "| db | 1,000-item call p50 | max | server CPU per call | target < 1 s |",
+        "|---|---|---|---|---|",
+    ]
+    for run in bulk["runs"]:
+        timed = run["latency"]
+        lines.append(
+            f"| {run['database']} | {timed['p50_s']} s | {timed['max_s']} s | "
+            f"{timed['server_cpu_s_per_call']} s | {verdict(timed['p50_s'] < 1)} |"
+        )
+    lines += [
+        "",
+        "| db | c | kind | items/call | screenings/s | p50 per call | p99 per call | errors | "
+        "server CPU/screening | bulk vs single | target >= 5x |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in bulk["runs"]:
+        for kind in ("single", "bulk"):
+            r = run[kind]
+            ratio = f"{run['ratio']}x" if kind == "bulk" else ""
+            target = verdict(run["ratio"] >= 5) if kind == "bulk" else ""
+            lines.append(
+                f"| {run['database']} | {run['concurrency']} | {kind} | {r['items_per_call']} | "
+                f"{r['screenings_per_second']:,.0f} | {r['p50_ms']} ms | {r['p99_ms']} ms | "
+                f"{r['errors']} | {r['server_cpu_ms_per_screening']} ms | {ratio} | {target} |"
+            )
+    loads = [
+        f"{run['database']} {run['load_average']['before'][0]} to {run['load_average']['after'][0]}"
+        for run in bulk["runs"]
+        if "load_average" in run
+    ]
+    if loads:
+        lines += [
+            "",
+            "Load average (1 min) before and after each server's runs: " + "; ".join(loads),
+        ]
+    return lines
+
+
 def batch_section(batch: list[dict]) -> list[str]:
     """Measurement 4: batch files through the CLI and the API."""
     lines = [
@@ -254,6 +302,7 @@ def main() -> None:
     sections = [
         ("engine", engine_section),
         ("http", http_section),
+        ("bulk", bulk_section),
         ("batch", batch_section),
         ("startup", startup_section),
         ("parties", parties_section),

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import Scope
 
 from service.api.errors import EXCEPTION_HANDLERS
-from service.api.middleware.body_limit import BodyLimitMiddleware
+from service.api.middleware.body_limit import BodyLimit, BodyLimitMiddleware
 from service.api.middleware.metrics import MetricsMiddleware
 from service.api.middleware.request_context import RequestContextMiddleware
 from service.api.middleware.security_headers import SecurityHeadersMiddleware
@@ -125,10 +125,15 @@ def add_tracing(
 def add_middleware(app: FastAPI, settings: Settings, app_metrics: Metrics) -> None:
     """Pure ASGI middleware, innermost first: body limit, CORS, request id, metrics, headers."""
 
-    def body_limit(scope: Scope) -> int:
+    def body_limit(scope: Scope) -> BodyLimit:
         if scope["method"] == "POST" and scope["path"] == "/v1/batches":
-            return settings.batch_max_upload_bytes + MULTIPART_OVERHEAD
-        return settings.max_body_bytes
+            return BodyLimit(settings.batch_max_upload_bytes + MULTIPART_OVERHEAD)
+        if scope["method"] == "POST" and scope["path"] == "/v1/screenings/bulk":
+            return BodyLimit(
+                settings.bulk_max_body_bytes,
+                f"{settings.bulk_max_items} items of {settings.bulk_item_bytes} bytes each",
+            )
+        return BodyLimit(settings.max_body_bytes)
 
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
     if origins := settings.cors_origin_list:

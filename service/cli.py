@@ -3,8 +3,6 @@
 import json
 import re
 import socket
-import sys
-import time
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -17,9 +15,10 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 from uvicorn.supervisors import Multiprocess
 
-from service import cli_ops
+from service import cli_ops, cli_remote
 from service.app import create_app
 from service.batch import reading, runner, writing
+from service.cli_progress import ProgressLine
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
 from service.engine.loader import MANIFEST_NAME, RuleSet
@@ -101,8 +100,20 @@ def screen(
     job_id: Annotated[
         str | None, typer.Option(help="name the job; an unfinished job of this id is resumed")
     ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(help="screen through this remote service (its bulk API), not locally"),
+    ] = None,
+    api_key: Annotated[
+        str,
+        typer.Option(envvar="SCREENING_API_KEY", help="with --url: a screener key"),
+    ] = "",
 ) -> None:
-    """Screen a CSV file locally on the configured database, with a progress bar on stderr."""
+    """Screen a CSV file locally on the configured database, or through a remote service with
+    --url; a progress bar on stderr either way."""
+    if url is not None:
+        cli_remote.screen_remote(input_file, output, output_format.value, job_id, url, api_key)
+        return
     tune_garbage_collector()
     settings = Settings()
     db = create_db_engine(settings.database_url)
@@ -155,27 +166,6 @@ def _write_results(
         rows = batches.iter_stored_rows(session=session, job_id=job_id)
         lines = writing.csv_lines if fmt is OutputFormat.csv else writing.json_lines
         handle.writelines(lines(columns, rows))
-
-
-class ProgressLine:
-    """A one-line progress bar on stderr: rows done, rows per second, time left."""
-
-    def __init__(self, *, done: int) -> None:
-        self.start, self.first = time.monotonic(), done
-
-    def __call__(self, done: int, total: int) -> None:
-        """Redraw the line after a chunk."""
-        elapsed = max(time.monotonic() - self.start, 1e-9)
-        rate = (done - self.first) / elapsed
-        left = (total - done) / rate if rate else 0
-        filled = int(30 * done / total) if total else 30
-        bar = "#" * filled + "." * (30 - filled)
-        sys.stderr.write(f"\r[{bar}] {done}/{total} rows  {rate:,.0f} rows/s  {left:,.0f}s left ")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        """End the line."""
-        sys.stderr.write("\n")
 
 
 def _day(value: datetime | None) -> date | None:

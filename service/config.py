@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     batch_row_delay: float = Field(default=0.0, ge=0)
     # Largest request body in bytes (batch uploads use batch_max_upload_bytes); larger gets 413.
     max_body_bytes: int = Field(default=1_000_000, ge=1)
+    # Most screening requests one POST /v1/screenings/bulk may hold; more gets 413.
+    bulk_max_items: int = Field(default=1_000, ge=1)
+    # Body bytes allowed per bulk item: the bulk body limit is bulk_max_items times this.
+    bulk_item_bytes: int = Field(default=16_384, ge=1_024)
     # Requests one API key may make per minute; 0 switches rate limiting off.
     rate_limit_per_minute: int = Field(default=0, ge=0)
     # Redis URL shared by every instance for rate limits; unset keeps counters in the process.
@@ -70,6 +74,11 @@ class Settings(BaseSettings):
     test_database_url: str | None = None
     # Read by the test suite only: when set, the Redis rate-limit tests run against it.
     test_redis_url: str | None = None
+
+    @property
+    def bulk_max_body_bytes(self) -> int:
+        """The largest body POST /v1/screenings/bulk accepts: it grows with the item limit."""
+        return self.bulk_max_items * self.bulk_item_bytes
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -1,7 +1,7 @@
 """API-only errors and the handlers that turn every failure into one JSON shape."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import Request
@@ -144,18 +144,26 @@ def _message(error: dict[str, Any]) -> str:
     return message
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+def validation_error(errors: Sequence[Any], at: tuple[str, ...] = ()) -> ErrorBody:
+    """The common 422 body for pydantic's errors; `at` leads each location (e.g. body, 3)."""
     problems = [
         {
-            "loc": [str(part) for part in error["loc"]],
+            "loc": [*at, *(str(part) for part in error["loc"])],
             "message": _message(error),
             "type": error["type"],
         }
-        for error in exc.errors()
+        for error in errors
     ]
     summary = "; ".join(f"{'.'.join(p['loc'])}: {p['message']}" for p in problems)
-    return error_response(422, "validation_error", f"invalid request: {summary}", problems)
+    return ErrorBody(
+        code="validation_error", message=f"invalid request: {summary}", details=problems
+    )
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    body = validation_error(exc.errors())
+    return error_response(422, body.code, body.message, body.details)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -35,6 +35,7 @@ class Scope(StrEnum):
 
 ROUTES: dict[tuple[str, str], Permission] = {
     ("POST", "/v1/screenings"): Permission.screenings_create,
+    ("POST", "/v1/screenings/bulk"): Permission.screenings_create,
     ("GET", "/v1/screenings"): Permission.screenings_read,
     ("GET", "/v1/screenings/{screening_id}"): Permission.screenings_read,
     ("POST", "/v1/batches"): Permission.batches_create,

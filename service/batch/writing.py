@@ -47,11 +47,14 @@ def output_header(columns: list[str]) -> list[str]:
     return [*columns, *output_fields(columns)]
 
 
-def csv_lines(columns: list[str], rows: Iterable[BatchRow]) -> Iterator[str]:
-    """The result CSV, a line at a time (header first)."""
+def csv_lines(
+    columns: list[str], rows: Iterable[BatchRow], *, header: bool = True
+) -> Iterator[str]:
+    """The result CSV, a line at a time (header first, unless `header` is false)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(name) for name in output_header(columns)])
+    if header:
+        writer.writerow([neutralise(name) for name in output_header(columns)])
     fields = output_fields(columns)
     for row in rows:
         # A short (ragged) row is padded so its results stay under their own headers.

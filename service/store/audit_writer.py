@@ -154,6 +154,23 @@ class AuditWriter:
             self._gathering.append(_Pending(record, loop, done))
             step.set(group_size=await done)
 
+    async def append_all(self, records: list[dict[str, Any]]) -> list[BaseException | None]:
+        """Chain and store many records in one hand-over; once all are settled, each one's error.
+
+        A bulk call waits once for its records, which share a transaction (one group).
+        """
+        if self._thread is None:
+            raise RuntimeError("the audit writer is not running")
+        if not records:
+            return []
+        loop = asyncio.get_running_loop()
+        pending = [_Pending(record, loop, loop.create_future()) for record in records]
+        if not self._gathering:
+            loop.call_soon(self._hand_over)
+        self._gathering += pending
+        settled = await asyncio.gather(*(p.done for p in pending), return_exceptions=True)
+        return [error if isinstance(error, BaseException) else None for error in settled]
+
     def _hand_over(self) -> None:
         gathered, self._gathering = self._gathering, []
         self._queue.put(gathered)

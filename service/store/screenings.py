@@ -90,3 +90,11 @@ def list_screenings(
         .offset(offset)
     ).all()
     return list(page), total
+
+
+def get_screenings(*, session: Session, screening_ids: list[str]) -> dict[str, Screening]:
+    """The screenings with these ids, by id (absent ones left out)."""
+    if not screening_ids:
+        return {}
+    query = select(Screening).where(col(Screening.id).in_(screening_ids))
+    return {row.id: row for row in session.exec(query)}

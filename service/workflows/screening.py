@@ -83,17 +83,17 @@ async def decide_and_record(
         )
     # On the event loop: an ERP calls this on every order, and each thread hand-off cost more
     # than screening a short text. Storage goes through the audit writer's group commit.
-    if _text_chars(request) <= INLINE_TEXT_CHARS:
-        result = _decide_traced(engine, request)
+    if text_chars(request) <= INLINE_TEXT_CHARS:
+        result = decide_traced(engine, request)
     else:
-        result = await to_thread.run_sync(_decide_traced, engine, request)
+        result = await to_thread.run_sync(decide_traced, engine, request)
     record = screenings.screening_record(request, result, api_key_id)
     await recorder.audit.append(record)
-    _announce(record, recorder.count)
+    announce(record, recorder.count)
     return Recorded(record)
 
 
-def _decide_traced(engine: Engine, request: ScreeningRequest) -> ScreeningResult:
+def decide_traced(engine: Engine, request: ScreeningRequest) -> ScreeningResult:
     """`decide()` in a span that names the decision and the rule set that made it."""
     with tracing.span("screening.decide", transaction_type=request.transaction_type.value) as step:
         result = decide(engine, request)
@@ -107,7 +107,7 @@ def _decide_traced(engine: Engine, request: ScreeningRequest) -> ScreeningResult
     return result
 
 
-def _text_chars(request: ScreeningRequest) -> int:
+def text_chars(request: ScreeningRequest) -> int:
     """How much free text the engine will read in this request."""
     size = len(request.description)
     if request.engineer is not None:
@@ -126,14 +126,14 @@ def _decide_and_record_once(
     with Session(recorder.db, expire_on_commit=False) as session:
         earlier = idempotency.find_idempotent(session=session, api_key_id=api_key_id, key=key)
         if earlier is None:
-            result = _decide_traced(engine, request)
+            result = decide_traced(engine, request)
             with tracing.span("audit.write", idempotency_key=True):
                 new, earlier = idempotency.add_screening_once(
                     session=session, request=request, result=result, api_key_id=api_key_id, key=key
                 )
             if new is not None:
                 record = new.model_dump()
-                _announce(record, recorder.count)
+                announce(record, recorder.count)
                 return Recorded(record, row=new)
         return _replay(session, earlier, request)
 
@@ -165,10 +165,10 @@ def record_rows(
         )
     for record in records:
         # Per row at debug level: a million-row batch must not write a million log lines.
-        _announce(record, count, level=logging.DEBUG)
+        announce(record, count, level=logging.DEBUG)
 
 
-def _announce(
+def announce(
     record: Mapping[str, Any], count: CountDecision | None, level: int = logging.INFO
 ) -> None:
     """Count and log a newly stored decision."""

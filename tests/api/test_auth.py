@@ -20,6 +20,7 @@ S, A, OF, D = Role.screener, Role.auditor, Role.officer, Role.admin
 PUBLIC = "public"
 EXPECTED: dict[tuple[str, str], set[Role] | str] = {
     ("POST", "/v1/screenings"): {S, D},
+    ("POST", "/v1/screenings/bulk"): {S, D},
     ("GET", "/v1/screenings"): {S, A, OF, D},
     ("GET", "/v1/screenings/{screening_id}"): {S, A, OF, D},
     ("POST", "/v1/screenings/{screening_id}/dispositions"): {OF, D},

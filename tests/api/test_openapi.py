@@ -23,6 +23,7 @@ def test_operation_ids_are_stable():
         "create_key",
         "create_rescreen",
         "create_screening",
+        "create_screenings_bulk",
         "get_batch",
         "get_batch_results",
         "get_category",

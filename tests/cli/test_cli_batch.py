@@ -30,6 +30,7 @@ def test_the_sample_is_screened_row_by_row_with_errors_in_their_own_row(
     assert "5 rows:" in result.stdout
     assert "rows with errors: 1" in result.stdout
     assert "unknown columns, echoed only: note" in result.stderr
+    assert "5/5 rows" in result.stderr, "the progress bar's last state"
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["reference"] for row in rows] == [

@@ -69,6 +69,26 @@ def test_a_row_that_cannot_be_stored_fails_alone(db, writer: AuditWriter, key_id
         assert chain.verify(session=session).intact
 
 
+def test_append_all_stores_many_records_in_one_group_and_names_the_one_that_failed(db, key_id: str):
+    groups: list[int] = []
+    audit = AuditWriter(db, on_group=groups.append)
+    audit.start()
+    good = records(key_id, 300)
+    clash = {**records(key_id, 1)[0], "id": good[7]["id"]}
+    try:
+        clean = asyncio.run(audit.append_all(good[:260]))
+        mixed = asyncio.run(audit.append_all([*good[260:], clash]))
+    finally:
+        audit.stop()
+    assert clean == [None] * 260
+    assert groups[0] == 260, "more than MAX_GROUP records handed over at once stay one group"
+    assert mixed[:40] == [None] * 40
+    assert isinstance(mixed[40], IntegrityError)
+    assert stored_ids(db) == {record["id"] for record in good}
+    with Session(db) as session:
+        assert chain.verify(session=session).rows == 300
+
+
 def test_an_unreachable_database_fails_every_waiting_caller(tmp_path, key_id: str, db):
     unreachable = sqlalchemy.create_engine(f"sqlite:///{tmp_path}/no-such-folder/audit.db")
     audit = AuditWriter(unreachable)

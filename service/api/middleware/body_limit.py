@@ -1,21 +1,35 @@
 """Refuses request bodies over the size limit, by Content-Length and while reading chunks."""
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api.errors import PayloadTooLarge, error_response
 
 
+class BodyLimit(NamedTuple):
+    """The most bytes a route's body may have, and what that figure is made of (for the 413)."""
+
+    size: int
+    made_of: str = ""
+
+    @property
+    def message(self) -> str:
+        """The 413's message: the limit, and how it is reckoned when that is not obvious."""
+        why = f" ({self.made_of})" if self.made_of else ""
+        return f"the request body is over the limit of {self.size} bytes{why}"
+
+
 class BodyLimitMiddleware:
-    """413 in the common shape once a body passes `limit_for(scope)` bytes.
+    """413 in the common shape once a body passes the `limit_for(scope)` bytes.
 
     A declared Content-Length over the limit is refused before anything is read. A chunked
     body (or one that lies about its length) is counted as it arrives: the first chunk over the
     limit stops the read, and whatever the app then answers is replaced by the 413.
     """
 
-    def __init__(self, app: ASGIApp, limit_for: Callable[[Scope], int]) -> None:
+    def __init__(self, app: ASGIApp, limit_for: Callable[[Scope], BodyLimit]) -> None:
         self.app, self.limit_for = app, limit_for
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -24,7 +38,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope)
-        if _declared_length(scope) > limit:
+        if _declared_length(scope) > limit.size:
             await _too_large(limit)(scope, receive, send)
             return
         received, exceeded, started = 0, False, False
@@ -34,9 +48,9 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:
+                if received > limit.size:
                     exceeded = True
-                    raise PayloadTooLarge(f"the request body is over the limit of {limit} bytes")
+                    raise PayloadTooLarge(limit.message)
             return message
 
         async def guarded_send(message: Message) -> None:
@@ -55,11 +69,9 @@ class BodyLimitMiddleware:
             await _too_large(limit)(scope, receive, send)
 
 
-def _too_large(limit: int) -> ASGIApp:
+def _too_large(limit: BodyLimit) -> ASGIApp:
     """The 413 answer naming the limit."""
-    return error_response(
-        413, "payload_too_large", f"the request body is over the limit of {limit} bytes"
-    )
+    return error_response(413, "payload_too_large", limit.message)
 
 
 def _declared_length(scope: Scope) -> int:

@@ -67,3 +67,21 @@ SCREENING_EXAMPLES: dict[str, dict[str, Any]] = {
         },
     },
 }
+
+BULK_EXAMPLES: dict[str, dict[str, Any]] = {
+    "order_lines": {
+        "summary": "Three lines of a sales order, one of them misspelt",
+        "description": "The second item names an unknown field: it alone is answered with a 422 "
+        "entry; the other two are screened and stored.",
+        "value": [
+            SCREENING_EXAMPLES["material_export"]["value"],
+            {
+                "transaction_type": "material_export",
+                "description": "Gallium arsenide wafers, 6 inch",
+                "destination_countri": "DE",
+                "reference": "SO-2026-0815/2",
+            },
+            SCREENING_EXAMPLES["equipment_sale"]["value"],
+        ],
+    },
+}
