@@ -31,7 +31,11 @@ def steps(out: Path, quick: bool) -> list[tuple[str, list[str]]]:
             + ["--json", str(out / "engine.json")],
         ),
         ("http", [PY, "bench/http_bench.py", *http, "--json", str(out / "http.json")]),
-        ("batch", [PY, "bench/batch_bench.py", "--rows", *rows, "--json", str(out / "batch.json")]),
+        (
+            "batch",
+            [PY, "bench/batch_bench.py", "--rows", *rows, "--jobs", "1", "2"]
+            + ["--json", str(out / "batch.json")],
+        ),
         (
             "startup",
             [PY, "bench/startup_bench.py", "--runs", "3" if quick else "5"]

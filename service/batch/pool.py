@@ -140,8 +140,9 @@ class RowPool:
             if self._executor is not None:
                 self._executor.shutdown(wait=True, cancel_futures=True)
             context = multiprocessing.get_context("forkserver")
-            # The fork server imports the engine's code once; each worker forks from it.
-            context.set_forkserver_preload([__name__])
+            # The fork server imports the engine's code (and the main module, which each worker
+            # would import again otherwise) once; each worker forks from it.
+            context.set_forkserver_preload(["__main__", __name__])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.jobs,
                 mp_context=context,

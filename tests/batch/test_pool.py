@@ -30,7 +30,7 @@ from tests.data import make_gb18030_fixture
 from tests.runtime.rules_edit import GAAS, ban_gallium_arsenide, copy_rules
 
 SCREENING = Path(sys.executable).parent / "screening"
-ROWS = 2_500
+ROWS = 1_500
 MARKER = "SCREENING_POOL_TEST_MARKER"
 
 
@@ -128,7 +128,7 @@ def test_two_processes_write_what_one_writes_row_for_row_and_leave_none_behind(
     one, two = (without_ids(outputs[j][0]) for j in ("1", "2"))
     assert len(one) == ROWS + 1
     assert two == one
-    assert sum(1 for row in one if row[-1]) > 50, "malformed rows are error rows"
+    assert sum(1 for row in one if row[-1]) > 40, "malformed rows are error rows"
     assert audit_of(db, outputs["2"][1]) == audit_of(db, outputs["1"][1])
     with Session(db) as session:
         assert chain.verify(session=session).intact
