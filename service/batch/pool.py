@@ -41,6 +41,9 @@ BLOCKS_PER_WORKER = 2
 # Starting the workers takes about a second; a job this small is done in-process by then.
 SMALL_JOB_ROWS = 1_000
 
+# A fork server forks workers from a clean process, which is safe in a parent with threads.
+START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
 Screened = list[tuple[dict[str, Any] | None, dict[str, Any]]]
 
 
@@ -139,10 +142,11 @@ class RowPool:
                 return self._executor
             if self._executor is not None:
                 self._executor.shutdown(wait=True, cancel_futures=True)
-            context = multiprocessing.get_context("forkserver")
-            # The fork server imports the engine's code (and the main module, which each worker
-            # would import again otherwise) once; each worker forks from it.
-            context.set_forkserver_preload(["__main__", __name__])
+            context = multiprocessing.get_context(START_METHOD)
+            if START_METHOD == "forkserver":
+                # The fork server imports the engine's code (and the main module, which each
+                # worker would import again otherwise) once; each worker forks from it.
+                context.set_forkserver_preload(["__main__", __name__])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.jobs,
                 mp_context=context,

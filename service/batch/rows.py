@@ -1,6 +1,7 @@
 """Screens one CSV row into what a batch stores: its output columns and its audit fields."""
 
 import logging
+from typing import Any
 
 from service.batch import reading
 from service.engine import Engine
@@ -29,7 +30,7 @@ def screen_row(engine: Engine, header: list[str], number: int, cells: list[str])
     return ScreenedRow(number, cells, decided, outcome(result))
 
 
-def outcome(result: ScreeningResult) -> dict:
+def outcome(result: ScreeningResult) -> dict[str, Any]:
     """The output fields of one screened row."""
     return {
         "decision": result.decision.value,
