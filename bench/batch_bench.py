@@ -36,11 +36,12 @@ SCREENING = Path(sys.executable).parent / "screening"
 
 
 class TreePeaks:
-    """The peak RSS (VmHWM) of every process under a root, sampled until stopped."""
+    """Peak RSS (VmHWM) and CPU seconds of every process under a root, sampled until stopped."""
 
     def __init__(self, root: int, interval: float = 0.2) -> None:
         self.root, self.interval = root, interval
         self.peaks: dict[int, float] = {}
+        self.cpu: dict[int, float] = {}
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
@@ -50,36 +51,41 @@ class TreePeaks:
             for pid in descendants(self.root):
                 try:
                     self.peaks[pid] = max(self.peaks.get(pid, 0), server.peak_rss_mb(pid))
-                except OSError:
+                    self.cpu[pid] = own_cpu_seconds(pid)
+                except (OSError, IndexError):
                     continue  # ended between the listing and the read
 
     def stop(self) -> dict:
-        """The largest child's peak and the number of children seen, in MB."""
+        """The children seen: how many, the largest peak, the sum of peaks, their CPU seconds."""
         self.done.set()
         self.thread.join()
         return {
             "children": len(self.peaks),
             "child_peak_rss_mb": round(max(self.peaks.values(), default=0)),
             "children_rss_mb": round(sum(self.peaks.values())),
+            "children_cpu_s": round(sum(self.cpu.values()), 1),
         }
 
 
 def descendants(root: int) -> list[int]:
-    """Every process under `root` (children, their children, ...), from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, pending = [], list(children.get(root, []))
+    """Every live process under `root` (children, their children, ...), from /proc."""
+    found, pending = [], [root]
     while pending:
-        pid = pending.pop()
-        found.append(pid)
-        pending.extend(children.get(pid, []))
+        try:
+            for task in Path(f"/proc/{pending.pop()}/task").iterdir():
+                children = [int(c) for c in (task / "children").read_text().split()]
+                found += children
+                pending += children
+        except OSError:
+            continue
     return found
+
+
+def own_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by one process (not its children)."""
+    # Fields after the ")" closing the command name; utime and stime are the 12th and 13th.
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(rows: int, chunk: int, folder: Path, jobs: int) -> dict:
@@ -105,6 +111,7 @@ def run(rows: int, chunk: int, folder: Path, jobs: int) -> dict:
         "seconds": round(seconds, 1),
         "rows_per_second": round(rows / seconds),
         "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "parent_cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
         **peaks.stop(),
         "summary": summary.splitlines()[0] if summary else "",
     }
@@ -126,7 +133,7 @@ def run_api(rows: int, chunk: int, folder: Path, jobs: int, poll: float = 0.2) -
     }
     with server.running(kind="sqlite", folder=folder, extra_env=env) as srv:
         rss_idle = server.peak_rss_mb(srv.pid)
-        peaks = TreePeaks(srv.pid)
+        peaks, cpu_before = TreePeaks(srv.pid), own_cpu_seconds(srv.pid)
         headers = {"X-API-Key": srv.key}
         with httpx.Client(base_url=srv.base_url, headers=headers, timeout=600) as client:
             started = time.perf_counter()
@@ -140,6 +147,7 @@ def run_api(rows: int, chunk: int, folder: Path, jobs: int, poll: float = 0.2) -
                 job = client.get(f"/v1/batches/{job['id']}").json()
             seconds = time.perf_counter() - started
         rss = server.peak_rss_mb(srv.pid)
+        parent_cpu = own_cpu_seconds(srv.pid) - cpu_before
         children = peaks.stop()
     if job["status"] != "done":
         raise SystemExit(f"batch of {rows} rows failed: {job}")
@@ -152,6 +160,7 @@ def run_api(rows: int, chunk: int, folder: Path, jobs: int, poll: float = 0.2) -
         "rows_per_second": round(rows / seconds),
         "peak_rss_mb": round(rss),
         "idle_rss_mb": round(rss_idle),
+        "parent_cpu_s": round(parent_cpu, 1),
         **children,
         "summary": f"{job['rows_done']} rows: {job['counts']}; rows with errors: "
         f"{job['error_rows']}",
@@ -179,6 +188,7 @@ def main() -> None:
                 f"{path:<3} jobs {jobs} {rows:>9,} rows  {result['seconds']:>8.1f}s  "
                 f"{result['rows_per_second']:>6,} rows/s  peak RSS {result['peak_rss_mb']} MB"
                 f" (+ {result['children']} processes, largest {result['child_peak_rss_mb']} MB)"
+                f"  CPU s parent {result['parent_cpu_s']} workers {result['children_cpu_s']}"
                 f"  ({result['summary']})",
                 flush=True,
             )

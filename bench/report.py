@@ -130,10 +130,12 @@ def batch_section(batch: list[dict]) -> list[str]:
         "jobs = processes screening rows (`screening screen --jobs N`, SCREENING_BATCH_JOBS=N); "
         "with more than one, the parent reads the file and stores the results while worker "
         "processes screen. Peak RSS: the parent; workers: the largest worker process and the "
-        "sum of the peaks of every process it started (fork server included).",
+        "sum of the peaks of every process it started (fork server included). CPU: seconds "
+        "used by the parent and by the processes it started.",
         "",
-        "| path | jobs | rows | seconds | rows/s | peak RSS | workers (largest / all) | target |",
-        "|---|---|---|---|---|---|---|---|",
+        "| path | jobs | rows | seconds | rows/s | peak RSS | workers (largest / all) "
+        "| CPU s (parent / workers) | target |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     by_key = {(r.get("path", "cli"), r.get("jobs", 1), r["rows"]): r for r in batch}
     for (path, jobs, rows), r in sorted(by_key.items()):
@@ -144,9 +146,10 @@ def batch_section(batch: list[dict]) -> list[str]:
         workers = (
             f"{r['child_peak_rss_mb']} / {r['children_rss_mb']} MB" if r.get("children") else "-"
         )
+        cpu = f"{r['parent_cpu_s']} / {r['children_cpu_s']}" if "parent_cpu_s" in r else "-"
         lines.append(
             f"| {path} | {jobs} | {rows:,} | {r['seconds']} | {r['rows_per_second']:,} | "
-            f"{r['peak_rss_mb']} MB | {workers} | {target} |"
+            f"{r['peak_rss_mb']} MB | {workers} | {cpu} | {target} |"
         )
     lines.append("")
     for path, jobs in sorted({(path, jobs) for path, jobs, _ in by_key}):
