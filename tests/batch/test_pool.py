@@ -183,13 +183,16 @@ def test_a_killed_job_with_worker_processes_resumes_with_every_row_once(database
     done = stored_rows(db, job_id)
     assert 0 < len(done) < ROWS and done == list(range(1, len(done) + 1))
 
-    again = screen(database_url, source, out, "--jobs", "2", "--job-id", job_id)
+    again = screen(database_url, source, out, "--jobs", "2", "--job-id", job_id, **{MARKER: marker})
     again.wait(timeout=120)
     assert again.returncode == 0, again.stderr.read() if again.stderr else ""
 
     assert stored_rows(db, job_id) == list(range(1, ROWS + 1))
     written = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [row["reference"] for row in written] == [f"ERP-{n:07d}" for n in range(1, ROWS + 1)]
+    with Session(db) as session:
+        assert chain.verify(session=session).intact
+    wait_until_none_marked(marker)
 
 
 def stored_rows(db: sqlalchemy.Engine, job_id: str) -> list[int]:
