@@ -41,7 +41,11 @@ def steps(out: Path, quick: bool) -> list[tuple[str, list[str]]]:
             [PY, "bench/bulk_bench.py", "--seconds", "5" if quick else "10"]
             + ["--calls", "5" if quick else "10", "--json", str(out / "bulk.json")],
         ),
-        ("batch", [PY, "bench/batch_bench.py", "--rows", *rows, "--json", str(out / "batch.json")]),
+        (
+            "batch",
+            [PY, "bench/batch_bench.py", "--rows", *rows, "--jobs", "1", "2"]
+            + ["--json", str(out / "batch.json")],
+        ),
         # The CLI's figure to compare with is the batch step's, measured just before.
         (
             "spark",

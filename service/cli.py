@@ -18,6 +18,7 @@ from uvicorn.supervisors import Multiprocess
 from service import cli_ops, cli_remote
 from service.app import create_app
 from service.batch import reading, runner, writing
+from service.batch.pool import RowPool
 from service.cli_progress import ProgressLine
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
@@ -108,6 +109,12 @@ def screen(
         str,
         typer.Option(envvar="SCREENING_API_KEY", help="with --url: a screener key"),
     ] = "",
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="processes screening rows; default SCREENING_BATCH_JOBS or one per core"
+        ),
+    ] = None,
 ) -> None:
     """Screen a CSV file locally on the configured database, or through a remote service with
     --url; a progress bar on stderr either way."""
@@ -118,18 +125,21 @@ def screen(
     settings = Settings()
     db = create_db_engine(settings.database_url)
     engine = Engine(_load(settings.rules_dir))
+    pool = RowPool(jobs=jobs or settings.batch_jobs, rules_dir=settings.rules_dir)
     try:
-        _screen_file(db, engine, settings, input_file, output, output_format, job_id)
+        _screen_file(db, engine, pool, settings, input_file, output, output_format, job_id)
     except (OperationalError, ProgrammingError) as exc:
         typer.echo(f"database error ({exc.orig}); run `screening db upgrade` first?", err=True)
         raise typer.Exit(1) from exc
     finally:
+        pool.close()
         db.dispose()
 
 
 def _screen_file(  # noqa: PLR0913 - the command's options, passed on
     db: sqlalchemy.Engine,
     engine: Engine,
+    pool: RowPool,
     settings: Settings,
     input_file: Path,
     output: Path,
@@ -151,7 +161,9 @@ def _screen_file(  # noqa: PLR0913 - the command's options, passed on
         typer.echo(f"unknown columns, echoed only: {', '.join(job.unknown_columns)}", err=True)
     if job.status != JobStatus.done:
         bar = ProgressLine(done=job.rows_done)
-        job = runner.run_job(db=db, engine=engine, settings=settings, job_id=job.id, progress=bar)
+        job = runner.run_job(
+            db=db, engine=engine, settings=settings, job_id=job.id, progress=bar, pool=pool
+        )
         bar.close()
     _write_results(db, job.id, job.columns, output, output_format)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(job.counts.items())) or "none"

@@ -24,7 +24,8 @@ from typing import Any, BinaryIO
 import httpx
 import typer
 
-from service.batch import reading, runner, writing
+from service.batch import reading, writing
+from service.batch import rows as batch_rows
 from service.batch.reading import FileCheck
 from service.cli_progress import ProgressLine
 from service.client import ApiError, ScreeningClient
@@ -199,7 +200,7 @@ def _screen_chunk(
         for number, item in zip(requests, answered.items, strict=True):
             if item.screening is not None:
                 outcomes[number] = {
-                    **runner.outcome(item.screening),
+                    **batch_rows.outcome(item.screening),
                     "screening_id": item.screening.id,
                 }
             else:

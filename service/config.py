@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     batch_max_rows: int = Field(default=1_000_000, ge=1)
     # Rows screened and committed together: one transaction per chunk.
     batch_chunk_size: int = Field(default=500, ge=1)
+    # Processes that screen a batch's rows, each with an engine of its own: 0 = one per core,
+    # 1 = in the service's own process (as do jobs of under 1,000 rows). Also `screen --jobs`.
+    batch_jobs: int = Field(default=0, ge=0)
     # Pause after each row, in seconds; only for tests and demos of interrupted jobs.
     batch_row_delay: float = Field(default=0.0, ge=0)
     # Largest request body in bytes (batch uploads use batch_max_upload_bytes); larger gets 413.

@@ -4,7 +4,6 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from threading import Event
 
@@ -12,13 +11,13 @@ import sqlalchemy
 from sqlmodel import Session
 
 from service.batch import reading
+from service.batch.pool import RowPool, screen_here
 from service.config import Settings
 from service.engine import Engine
-from service.engine.models import PartyMatch, ScreeningResult
 from service.store import batches
 from service.store.batches import ScreenedRow
 from service.store.tables import BatchJob, JobStatus
-from service.workflows.screening import CountDecision, decide, record_rows
+from service.workflows.screening import CountDecision, record_rows
 
 log = logging.getLogger("service.batch")
 
@@ -63,10 +62,12 @@ def run_job(
     stop: Event | None = None,
     progress: Progress | None = None,
     count: CountDecision | None = None,
+    pool: RowPool | None = None,
 ) -> BatchJob:
     """Screen the rows not yet stored, a chunk per transaction; stop early when `stop` is set.
 
-    `count` hears the decision of every row stored (the service's decisions metric).
+    `count` hears the decision of every row stored (the service's decisions metric); `pool`
+    screens the rows in worker processes (by default they are screened in this one).
     """
     with Session(db) as session:
         job = batches.get_job(session=session, job_id=job_id)
@@ -75,11 +76,15 @@ def run_job(
             return job
         done = batches.last_row_number(session=session, job_id=job_id)
     log.info("batch.started", extra={"job_id": job_id, "from_row": done + 1})
+    rows = reading.iter_csv_rows(Path(job.input_path), job.encoding)
+    unscreened = ((number, cells) for number, cells in rows if number > done)
+    if pool is None:
+        screened = screen_here(engine, job.columns, unscreened)
+    else:
+        screened = pool.screen(engine, job.columns, unscreened, count=job.total_rows - done)
     chunk: list[ScreenedRow] = []
-    for number, cells in reading.iter_csv_rows(Path(job.input_path), job.encoding):
-        if number <= done:
-            continue
-        chunk.append(screen_row(engine, job.columns, number, cells))
+    for row in screened:
+        chunk.append(row)
         if settings.batch_row_delay:
             time.sleep(settings.batch_row_delay)
         stopping = stop is not None and stop.is_set()
@@ -88,7 +93,7 @@ def run_job(
             _commit(db, job, chunk, progress, count)
             chunk = []
             if stopping:
-                log.info("batch.paused", extra={"job_id": job_id, "at_row": number})
+                log.info("batch.paused", extra={"job_id": job_id, "at_row": row.number})
                 return job
     if chunk:
         _commit(db, job, chunk, progress, count)
@@ -110,47 +115,3 @@ def _commit(
     record_rows(db, job_id=job.id, rows=chunk, api_key_id=job.api_key_id, count=count)
     if progress is not None:
         progress(chunk[-1].number, job.total_rows)
-
-
-def screen_row(
-    engine: Engine, header: list[str], number: int, cells: list[str], today: date | None = None
-) -> ScreenedRow:
-    """One CSV row screened (on `today` when it has no as_of; default the Beijing day).
-
-    Its request and result are None when it cannot be read.
-    """
-    try:
-        request = reading.to_request(header, cells)
-        result = decide(engine, request, today)
-    except ValueError as exc:
-        return ScreenedRow(number, cells, None, None, {"error": str(exc)})
-    except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
-        log.exception("batch.row_failed", extra={"row": number})
-        error = {"error": f"internal error: {type(exc).__name__}"}
-        return ScreenedRow(number, cells, None, None, error)
-    return ScreenedRow(number, cells, request, result, outcome(result))
-
-
-def outcome(result: ScreeningResult) -> dict:
-    """The output fields of one screened row."""
-    return {
-        "decision": result.decision.value,
-        "categories": [m.category_id for m in result.matches],
-        "citations": [
-            f"{m.instrument_id} {m.citation.item_number or m.citation.number}"
-            for m in result.matches
-        ],
-        "missing_information": result.missing_information,
-        "advisories": [a.code for a in result.advisories],
-        "explanation": result.explanation,
-        "error": None,
-        "parties": [party_cell(m) for m in result.party_matches],
-    }
-
-
-def party_cell(match: PartyMatch) -> str:
-    """One party match in a few words: who, which entry on which list, and its effect."""
-    return (
-        f"{match.party.role.value} '{match.party.name}': {match.strength} {match.score:g} on "
-        f"{match.entry_id} ({match.list}, {match.status}) -> {match.decision.value}"
-    )

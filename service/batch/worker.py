@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQL
 from sqlmodel import Session
 
 from service.batch import runner
+from service.batch.pool import RowPool
 from service.config import Settings
 from service.live_rules import LiveRules
 from service.store import batches
@@ -36,6 +37,10 @@ class JobWorker:
         self.jobs: queue.Queue[str | None] = queue.Queue()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="batch-worker", daemon=True)
+        # Its processes start with the first job big enough to need them.
+        self.pool = RowPool(
+            jobs=settings.batch_jobs, rules_dir=settings.rules_dir, log_level=settings.log_level
+        )
 
     def start(self) -> None:
         """Start the thread; it first resumes the jobs a previous process left unfinished."""
@@ -61,6 +66,7 @@ class JobWorker:
         self.stopping.set()
         self.jobs.put(None)
         self.thread.join(timeout=30)
+        self.pool.close()
 
     def _counter(self, job_id: str) -> Callable[[int, int], None] | None:
         """A progress callback that reports how many rows each chunk added."""
@@ -92,6 +98,7 @@ class JobWorker:
                     stop=self.stopping,
                     progress=self._counter(job_id),
                     count=self.on_decision,
+                    pool=self.pool,
                 )
             except IntegrityError:
                 log.warning("batch.taken_over", extra={"job_id": job_id})

@@ -6,9 +6,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, func, select
 
-from service.engine.models import ScreeningRequest, ScreeningResult
 from service.store import chain
-from service.store.screenings import screening_record
+from service.store.screenings import stamped
 from service.store.tables import (
     UNFINISHED_JOBS,
     ApiKey,
@@ -23,12 +22,15 @@ LOCAL_KEY_ID = "local-cli"
 
 
 class ScreenedRow(NamedTuple):
-    """One CSV row as screened: request and result are None when the row could not be read."""
+    """One CSV row as screened; `decided` is None when the row could not be read.
+
+    `decided` holds the screening record's fields from screenings.decided_fields(); the
+    chunk's commit gives them an id, the job's key and the time.
+    """
 
     number: int
     cells: list[str]
-    request: ScreeningRequest | None
-    result: ScreeningResult | None
+    decided: dict[str, Any] | None
     outcome: dict[str, Any]
 
 
@@ -83,13 +85,13 @@ def add_chunk(
     """Store a chunk's audit records, rows and progress in one transaction; return the records."""
     counts: dict[str, int] = {}
     audit, stored = [], []
-    for number, cells, request, result, outcome in rows:
+    for number, cells, decided, outcome in rows:
         screening_id = None
-        if request is not None and result is not None:
-            record = screening_record(request, result, api_key_id)
+        if decided is not None:
+            record = stamped(decided, api_key_id)
             screening_id = record["id"]
             audit.append(record)
-            counts[result.decision.value] = counts.get(result.decision.value, 0) + 1
+            counts[record["decision"]] = counts.get(record["decision"], 0) + 1
         stored.append(
             {
                 "job_id": job_id,

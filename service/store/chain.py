@@ -19,6 +19,7 @@ import orjson
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlmodel import Session, col
 
+from service.store.json_codec import EncodedJson
 from service.store.tables import AuditChainHead, AuditEvent, Screening, as_utc
 
 GENESIS = "0" * 64
@@ -53,7 +54,10 @@ EVENT_HASHED_FIELDS = (
 
 
 def _plain(value: Any) -> Any:
-    """A value as it is hashed: dates ISO, times UTC with microseconds."""
+    """A value as it is hashed: dates ISO, times UTC with microseconds, JSON as encoded."""
+    if isinstance(value, EncodedJson):
+        # The sorted-key bytes orjson would write for the value itself: the same hash.
+        return orjson.Fragment(value.canonical)
     if isinstance(value, datetime):
         return as_utc(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, date):

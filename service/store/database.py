@@ -7,6 +7,8 @@ import orjson
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from service.store.json_codec import json_text
+
 # Requests use the database from the threadpool (40 threads): with SQLAlchemy's default pool
 # of 5 (+10 overflow) most requests at c16 opened a connection and closed it afterwards.
 # At most 32 per process, so two workers stay well inside PostgreSQL's default 100.
@@ -41,12 +43,7 @@ def create_db_engine(url: str, *, connect_timeout: int = 3, pool_timeout: float 
     return engine
 
 
-def _json_text(value: Any) -> str:
-    """JSON columns' text: orjson is several times faster than json.dumps on audit records."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-
-
-_JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
+_JSON_CODEC: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": orjson.loads}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

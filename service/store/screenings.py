@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 from service.engine.models import Decision, ScreeningRequest, ScreeningResult
 from service.engine.schema import TransactionType
 from service.store import chain
+from service.store.json_codec import EncodedJson
 from service.store.tables import Screening, utcnow
 
 
@@ -16,19 +17,36 @@ def screening_record(
     request: ScreeningRequest, result: ScreeningResult, api_key_id: str
 ) -> dict[str, Any]:
     """The stored fields of one decided screening, before it is chained."""
+    return stamped(decided_fields(request, result), api_key_id)
+
+
+def decided_fields(
+    request: ScreeningRequest, result: ScreeningResult, *, encoded: bool = False
+) -> dict[str, Any]:
+    """The fields of a screening record that the request and result make (not id, key, time).
+
+    `encoded` gives the request and result as EncodedJson, ready to store from another process.
+    """
+    encode = EncodedJson.of if encoded else _as_is
     return {
-        "id": str(uuid.uuid4()),
         "reference": request.reference,
         "transaction_type": request.transaction_type.value,
         "decision": result.decision.value,
         "as_of": result.as_of,
-        "request": request.model_dump(mode="json"),
-        "result": result.model_dump(mode="json"),
+        "request": encode(request.model_dump(mode="json")),
+        "result": encode(result.model_dump(mode="json")),
         "ruleset_version": result.ruleset.version,
         "ruleset_digest": result.ruleset.digest,
-        "api_key_id": api_key_id,
-        "created_at": utcnow(),
     }
+
+
+def _as_is(value: dict[str, Any]) -> dict[str, Any]:
+    return value
+
+
+def stamped(fields: dict[str, Any], api_key_id: str) -> dict[str, Any]:
+    """A screening record from its decided fields: a new id, the key that asked, the time now."""
+    return {"id": str(uuid.uuid4()), **fields, "api_key_id": api_key_id, "created_at": utcnow()}
 
 
 def add_screening(

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from service.batch import runner
+from service.batch import rows, runner
 from service.store import batches
 from service.store.tables import BatchJob, Screening
 
@@ -13,9 +13,7 @@ HEADER = ["transaction_type", "description"]
 
 def chunk(engine, numbers):
     """Screened rows for the given row numbers."""
-    return [
-        runner.screen_row(engine, HEADER, n, ["material_export", "steel bolts"]) for n in numbers
-    ]
+    return [rows.screen_row(engine, HEADER, n, ["material_export", "steel bolts"]) for n in numbers]
 
 
 def test_a_chunk_repeating_a_stored_row_is_rolled_back_whole(db, engine, settings, tmp_path):

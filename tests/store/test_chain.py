@@ -12,9 +12,10 @@ from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from service.cli import app
-from service.engine.models import Decision
+from service.engine.models import Decision, ScreeningRequest
 from service.store import batches, chain, migrate, screenings
 from service.store.batches import ScreenedRow
+from service.store.json_codec import EncodedJson, json_text
 from service.store.tables import BatchJob, Screening
 from tests.conftest import MIGRATIONS
 from tests.store.test_screenings import make_request, make_result
@@ -127,13 +128,32 @@ def test_batch_chunks_are_chained_with_single_screenings(db, session: Session, k
     )
     batches.add_job(session=session, job=job)
     rows = [
-        ScreenedRow(n, ["material_export", "x"], make_request(reference=f"B{n}"), make_result(), {})
+        ScreenedRow(n, ["material_export", "x"], encoded(make_request(reference=f"B{n}")), {})
         for n in (1, 2)
     ]
-    rows.append(ScreenedRow(3, ["bad", ""], None, None, {"error": "bad row"}))
+    rows.append(ScreenedRow(3, ["bad", ""], None, {"error": "bad row"}))
     batches.add_chunk(session=session, job_id="job-1", rows=rows, api_key_id=key_id)
     verdict = verify(db)
     assert (verdict.intact, verdict.rows) == (True, 3)
+    stored = session.exec(select(Screening).where(Screening.reference == "B2")).one()
+    assert list(stored.request.items()) == list(
+        make_request(reference="B2").model_dump(mode="json").items()
+    )
+    assert list(stored.result.items()) == list(make_result().model_dump(mode="json").items())
+
+
+def encoded(request: ScreeningRequest) -> dict:
+    """A batch row's audit fields, encoded as a worker process sends them."""
+    return screenings.decided_fields(request, make_result(), encoded=True)
+
+
+def test_a_record_encoded_ahead_is_hashed_and_stored_as_its_plain_form():
+    plain = screenings.screening_record(make_request(), make_result(), "key-1") | {"seq": 7}
+    ahead = plain | encoded(make_request())
+    assert isinstance(ahead["result"], EncodedJson)
+    assert chain.canonical(ahead, chain.GENESIS) == chain.canonical(plain, chain.GENESIS)
+    for field in ("request", "result"):
+        assert json_text(ahead[field]) == json_text(plain[field])
 
 
 def test_concurrent_writers_leave_one_unbroken_chain(db, key_id: str):

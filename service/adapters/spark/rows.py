@@ -1,6 +1,6 @@
 """Screens Arrow record batches inside a Spark executor, with the batch CSV's row code.
 
-Each row goes through `reading.to_request` and `runner.screen_row` exactly as a row of
+Each row goes through `reading.to_request` and `rows.screen_row` exactly as a row of
 `screening screen` does, so a row gets the same decision, categories and error message here
 as there. A row Spark's CSV reader found malformed (too few or too many cells) arrives as its
 raw line in `_corrupt_record` and is re-read into cells, so it fails with the CLI's message.
@@ -16,7 +16,8 @@ import orjson
 import pyarrow as pa
 
 from service.adapters.spark.rules import engine_for
-from service.batch import runner, writing
+from service.batch import rows as batch_rows
+from service.batch import writing
 
 CORRUPT = "_corrupt_record"
 ROW_ID = "row_id"
@@ -72,7 +73,7 @@ def screen_batches(batches: Iterator[pa.RecordBatch], job: RowJob) -> Iterator[p
             cells = next(csv.reader([raw]), []) if raw else [v or "" for v in echoed]
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line, skipped as the batch CSV reader skips it
-            outcome = runner.screen_row(engine, header, 0, cells, job.as_of).outcome
+            outcome = batch_rows.screen_row(engine, header, 0, cells, job.as_of).outcome
             for name, value in zip(header, echoed, strict=True):
                 out[name].append(value)
             for name in RESULT_FIELDS:
