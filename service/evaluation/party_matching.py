@@ -37,10 +37,15 @@ def party_matching(
     listed = found = 0
     for case in cases:
         wanted = case.get("listed_as")
-        for party in case["request"].get("parties", [])[:1] if wanted else []:
-            listed += 1
-            hits = index.search(party["name"], party.get("country"))
-            found += any(_names_of(names[h.key][1]) & {wanted} for h in hits)
+        if not wanted:
+            continue
+        # The listed party may be any of the case's parties (an intermediary, the end user).
+        listed += 1
+        found += any(
+            wanted in _names_of(names[hit.key][1])
+            for party in case["request"].get("parties", [])
+            for hit in index.search(party["name"], party.get("country"))
+        )
     strong = weak = 0
     false_names = []
     for row in unlisted:

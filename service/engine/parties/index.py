@@ -4,11 +4,12 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from service.engine.parties.names import distinctive, has_cjk, normalise_name
+from service.engine.parties.names import PLACES, distinctive, has_cjk, normalise_name
 from service.engine.schema import PartyThresholds
 
 K = TypeVar("K", bound=Hashable)
@@ -23,6 +24,14 @@ _SCORED = 256
 _RARE = 8
 # Names of at least this many letters are also indexed by their halves.
 _HALVED = 8
+# How many edits (a transposition is one) a listed word may differ by and still be found: none
+# up to 2 letters, one up to 8, two beyond.
+_TYPOS = ((2, 0), (8, 1), (1_000, 2))
+# A listed name whose own words have at least this many letters (spaces included) is at least
+# a possible hit when all its words are in the party's name.
+_CONTAINED = 6
+# Words that join others and say nothing of a firm.
+_STOP = frozenset({"and", "of", "the", "for"})
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is slower to build, 100k times
@@ -94,20 +103,70 @@ def _query_half_keys(compact: str) -> set[str]:
     return keys
 
 
+def _found_as(word: str, words: list[str], compact: str) -> tuple[float, str | None]:
+    """How well (0-1) one listed word is found among the party's words, and the word that
+    holds it. A word counts only when found as it is, written together with its neighbour
+    ("Intercoastal" for "Inter-Coastal", "L3Harris" for "L3 Harris"; a single letter only as
+    a word), or within a typo of it (_TYPOS): "Warszawska" is not "Wroclawska", nor "Atomics"
+    "Dynamics", nor "Hat" "Cat"."""
+    if word in words:
+        return 1.0, word
+    if len(word) > _TYPOS[0][0] and word in compact:
+        return 1.0, next((w for w in words if word in w), None)
+    if len(word) > 1:
+        joined = next((w for w in words if w.startswith(word) or w.endswith(word)), None)
+        if joined is not None:
+            return 1.0, joined
+    allowed = next(edits for longest, edits in _TYPOS if len(word) <= longest)
+    close = [w for w in words if OSA.distance(word, w, score_cutoff=allowed) <= allowed]
+    if not close:
+        return 0.0, None
+    best = max(close, key=lambda w: fuzz.ratio(word, w))
+    return fuzz.ratio(word, best) / 100, best
+
+
 def _words_found(own: str, text: str) -> float:
     """How well the listed name's own (non-generic) words are found among the party's words,
-    each by its closest word, weighted by length: 100 when all are there, typos cost little.
-    A word written together with its neighbour ("Intercoastal" for "Inter-Coastal") is found."""
+    weighted by length: 100 when all are there, typos cost little (see _found_as)."""
     words = text.split()
     compact = text.replace(" ", "")
     total = found = 0.0
     for word in own.split():
         total += len(word)
-        if word in compact:
-            found += len(word)
-            continue
-        found += len(word) * max(fuzz.ratio(word, other) for other in words) / 100
+        found += len(word) * _found_as(word, words, compact)[0]
     return 100 * found / total if total else 100.0
+
+
+def _coverage(listed: str, own: str, text: str) -> tuple[float, bool, bool]:
+    """_words_found of the listed name's own words, whether the two names correspond word for
+    word (typos allowed), and whether every listed word is in the party's name.
+
+    Over all the listed words when one of its generic words gave way to another word
+    ("Mitsubishi Motors" for "Mitsubishi Materials", "Sumitomo Rubber Industries" for "Sumitomo
+    Heavy Industries"); a generic word merely left out ("NEC Network and Sensor" for "...
+    Sensor Systems") costs nothing here."""
+    words = [w for w in text.split() if w not in _STOP]
+    compact = text.replace(" ", "")
+    own_words = set(own.split())
+    total = found = own_total = own_found = 0.0
+    used: set[str | None] = set()
+    all_found = True
+    for word in listed.split():
+        if word in _STOP:
+            continue
+        share, holder = _found_as(word, words, compact)
+        used.add(holder)
+        total += len(word)
+        found += len(word) * share
+        all_found = all_found and share > 0
+        if word in own_words:
+            own_total += len(word)
+            own_found += len(word) * share
+    extra = any(w not in used for w in words)
+    covered = 100 * own_found / own_total if own_total else 100.0
+    if extra and not all_found:
+        return min(covered, 100 * found / total), False, False
+    return covered, all_found and not extra, all_found
 
 
 class PartyIndex(Generic[K]):
@@ -122,6 +181,7 @@ class PartyIndex(Generic[K]):
         # The names' sorted words and letters by position, for rapidfuzz's C loops.
         self.ordered: list[str] = []
         self.compacts: list[str] = []
+        self.texts: list[str] = []
         known: dict[bool, dict[str, frozenset[str]]] = {True: {}, False: {}}
         for key, label, country in names:
             text = normalise_name(label)
@@ -133,6 +193,7 @@ class PartyIndex(Generic[K]):
             self.names.append(_Name(key, label, text, compact, ordered, own, country))
             self.ordered.append(ordered)
             self.compacts.append(compact)
+            self.texts.append(text)
             # A long name is found by its halves, so its short words need no two-letter ends.
             halved = len(compact) >= _HALVED
             blocks = _blocking_keys(text, not halved, known[not halved])
@@ -170,16 +231,32 @@ class PartyIndex(Generic[K]):
         text = normalise_name(name)
         if not text:
             return []
-        bonus = self.thresholds.country_bonus if country else 0.0
         best: dict[K, NameHit[K]] = {}
-        for listed, score in self._scored(text, self.thresholds.review_threshold - bonus):
-            if listed.country and country == listed.country and score > 0:
+        floored: set[K] = set()
+        review = self.thresholds.review_threshold
+        bonus = self.thresholds.country_bonus if country else 0.0
+        for listed, score, aligned, floor in self._scored(text, review - bonus):
+            # The same country lifts a name that corresponds word for word, never one that has
+            # words the other lacks ("Mitsubishi Electric" for "... Electric Engineering").
+            if (aligned or score >= review) and country and country == listed.country:
                 score = min(100.0, score + bonus)
-            if score < self.thresholds.review_threshold:
+            if score < review:
                 continue
+            if _another_places_unit(text, listed):
+                score = min(score, self.thresholds.match_threshold - 0.1)
             held = best.get(listed.key)
             if held is None or score > held.score:
                 best[listed.key] = NameHit(listed.key, listed.label, round(score, 1))
+                if floor:
+                    floored.add(listed.key)
+                else:
+                    floored.discard(listed.key)
+        # A name that is a hit on one entry is no possible hit on an entry whose name it holds
+        # ("Lockheed Martin Missiles and Fire Control" is not "Lockheed Martin Corporation").
+        if any(
+            h.score >= self.thresholds.match_threshold and k not in floored for k, h in best.items()
+        ):
+            best = {k: h for k, h in best.items() if k not in floored}
         return sorted(best.values(), key=lambda h: (-h.score, h.name_matched, str(h.key)))
 
     def look_up(self, query: str, threshold: float) -> list[NameHit[K]]:
@@ -203,8 +280,10 @@ class PartyIndex(Generic[K]):
         ranked = sorted(best.values(), key=lambda b: (-b[0], -b[1], b[2].name_matched))
         return [hit for _, _, hit in ranked]
 
-    def _scored(self, text: str, cutoff: float) -> Iterable[tuple[_Name[K], float]]:
-        """The candidates whose score may reach `cutoff`, with their score.
+    def _scored(self, text: str, cutoff: float) -> Iterable[tuple[_Name[K], float, bool, bool]]:
+        """The candidates whose score may reach `cutoff`, with their score, whether the two
+        names correspond word for word, and whether the score is the floor of a listed name
+        held whole in the party's.
 
         Word order and spacing do not count (the better of the ratio over the sorted words, as
         token_sort_ratio, and over the letters, both in rapidfuzz's C loops with `cutoff`); only
@@ -217,20 +296,44 @@ class PartyIndex(Generic[K]):
         pick = itemgetter(*positions) if len(positions) > 1 else lambda seq: (seq[positions[0]],)
         passing = _above(_ordered(text), pick(self.ordered), cutoff)
         passing |= _above(compact, pick(self.compacts), cutoff)
+        passing |= _above(text, pick(self.texts), cutoff, fuzz.token_set_ratio)
         for i in sorted(passing):
             listed = self.names[positions[i]]
-            yield listed, self._score(text, compact, listed)
+            yield listed, *self._compare(text, compact, listed)
 
     def _score(self, text: str, compact: str, listed: _Name[K]) -> float:
         """0-100: word order and spacing do not count; short names must be equal; names alike
         only in generic words ("Raytheon Technologies", "Hudson Technologies") score low."""
+        return self._compare(text, compact, listed)[0]
+
+    def _compare(self, text: str, compact: str, listed: _Name[K]) -> tuple[float, bool, bool]:
+        """The score (see _score), whether the names correspond word for word, and whether the
+        score is only the floor of a listed name held whole in the party's."""
         if min(len(compact), len(listed.compact)) < self.thresholds.exact_below:
-            return 100.0 if compact == listed.compact else 0.0
+            return (100.0, True, False) if compact == listed.compact else (0.0, False, False)
         ordered = fuzz.ratio(_ordered(text), listed.ordered)
         score = max(ordered, fuzz.ratio(compact, listed.compact))
-        if listed.own:
-            score = min(score, _words_found(listed.own, text))
-        return float(score)
+        if has_cjk(listed.text):
+            return float(score), score >= 100, False
+        covered, aligned, contained = _coverage(listed.text, listed.own, text)
+        score = min(score, covered)
+        review = self.thresholds.review_threshold
+        if contained and len(listed.own) >= _CONTAINED and score < review:
+            # The whole listed name inside the party's ("Rheinmetall Defence" for "Rheinmetall
+            # AG"): the same firm with more words, or a unit of it, so at least a possible hit.
+            return review, aligned, True
+        return float(score), aligned, False
+
+
+def _another_places_unit(text: str, listed: _Name[K]) -> bool:
+    """True when the party's name adds a place the listed name lacks and the entry is not of
+    ("Lockheed Martin UK" for the US "Lockheed Martin"): a subsidiary, at most a possible hit,
+    for an officer to check (the control list's affiliates rule may reach it)."""
+    own = listed.text.split()
+    return any(
+        word in PLACES and word not in own and PLACES[word] != listed.country
+        for word in text.split()
+    )
 
 
 def _ordered(text: str) -> str:
@@ -238,9 +341,10 @@ def _ordered(text: str) -> str:
     return " ".join(sorted(text.split()))
 
 
-def _above(query: str, choices: Sequence[str], cutoff: float) -> set[int]:
-    """Positions of the choices whose ratio to the query is at least `cutoff`."""
-    found = process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+def _above(query: str, choices: Sequence[str], cutoff: float, scorer: Any = fuzz.ratio) -> set[int]:
+    """Positions of the choices scoring at least `cutoff` against the query (ratio; with
+    token_set_ratio, 100 for a choice whose words are all in the query)."""
+    found = process.extract(query, choices, scorer=scorer, score_cutoff=cutoff, limit=None)
     return {position for _, _, position in found}
 
 

@@ -58,6 +58,8 @@ def normalise_name(name: str) -> str:
     text = text.replace("&", " and ").replace("＆", " and ").replace("+", " and ")
     tokens = _TOKEN.findall(text)
     kept = _drop_forms(tokens) or tokens  # a name made only of legal-form words keeps them
+    while len(kept) > 1 and "and" in (kept[0], kept[-1]):
+        kept = kept[1:] if kept[0] == "and" else kept[:-1]  # "Mitsui & Co." is "mitsui"
     return _join(kept) if chinese else " ".join(kept)
 
 
@@ -116,6 +118,46 @@ GENERIC_WORDS = frozenset(
     partners operations logistics communications network networks advanced applied
     """.split()  # noqa: SIM905 - a word list reads better as prose
 )
+
+
+# Place words that mark a national or regional unit ("Lockheed Martin UK", "General Dynamics
+# European Land Systems"), with the country they name (None: a region).
+PLACES: dict[str, str | None] = {
+    **dict.fromkeys(("uk", "britain", "british", "england", "scotland", "wales"), "GB"),
+    **dict.fromkeys(("us", "usa", "america", "american"), "US"),
+    **dict.fromkeys(("canada", "canadian"), "CA"),
+    **dict.fromkeys(("australia", "australian"), "AU"),
+    **dict.fromkeys(("japan", "nippon"), "JP"),
+    **dict.fromkeys(("germany", "deutschland"), "DE"),
+    **dict.fromkeys(("france", "francaise"), "FR"),
+    **dict.fromkeys(("italy", "italia"), "IT"),
+    **dict.fromkeys(("poland", "polska"), "PL"),
+    **dict.fromkeys(("netherlands", "nederland", "holland"), "NL"),
+    **dict.fromkeys(("switzerland", "suisse", "schweiz"), "CH"),
+    **dict.fromkeys(("spain", "espana"), "ES"),
+    **dict.fromkeys(("brazil", "brasil"), "BR"),
+    "india": "IN",
+    "korea": "KR",
+    "singapore": "SG",
+    "taiwan": "TW",
+    "israel": "IL",
+    "sweden": "SE",
+    "norway": "NO",
+    "denmark": "DK",
+    "finland": "FI",
+    "ireland": "IE",
+    "austria": "AT",
+    "belgium": "BE",
+    "czech": "CZ",
+    "mexico": "MX",
+    "turkey": "TR",
+    "ukraine": "UA",
+    "lithuania": "LT",
+    "china": "CN",
+    "hongkong": "HK",
+    "zealand": "NZ",
+    **dict.fromkeys(("europe", "european", "asia", "pacific", "americas", "emea", "apac"), None),
+}
 
 
 def distinctive(text: str) -> str:
