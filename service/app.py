@@ -28,6 +28,7 @@ from service.api.routes import (
     reviews,
     rulesets,
     screenings,
+    webhooks,
 )
 from service.api.routes import keys as keys_api
 from service.config import Settings
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         categories,
         parameters,
         keys_api,
+        webhooks,
         admin,
         health,
         metrics,

@@ -40,6 +40,10 @@ from service.store.tables import ApiKey, Role
 RULES = PROJECT_DIR / "rules"
 MIGRATIONS = PROJECT_DIR / "migrations"
 TABLES = (
+    "webhook_attempt",
+    "webhook_delivery",
+    "webhook_event",
+    "webhook_subscription",
     "screening_idempotency",
     "review_flag",
     "rescreen_change",

@@ -1,8 +1,9 @@
 """The background components of a running app, started in one declared order, stopped in reverse.
 
 `COMPONENTS` is the order: the rule set, the database, the rate limiter, the audit writer, the
-batch and re-screen workers, the rule set's recording (which may queue a re-screen), and the
-SIGHUP reload last, so a reload never reaches a component not yet started or already stopped.
+batch and re-screen workers, the webhook dispatcher, the rule set's recording (which may queue a
+re-screen), and the SIGHUP reload last, so a reload never reaches a component not yet started or
+already stopped.
 Adding a component means one function here and one line in `COMPONENTS`.
 """
 
@@ -26,6 +27,7 @@ from service.runtime.metrics import Metrics
 from service.runtime.ratelimit import RateLimiter, build_limiter
 from service.store.audit_writer import AuditWriter
 from service.store.database import create_db_engine
+from service.webhooks.dispatcher import WebhookDispatcher
 from service.workflows.screening import Recorder
 
 log = logging.getLogger("service.app")
@@ -46,6 +48,7 @@ class Services:
     audit: AuditWriter
     key_cache: KeyCache
     recorder: Recorder
+    webhooks: WebhookDispatcher
     limiter: RateLimiter | None = None
 
 
@@ -62,6 +65,7 @@ class Startup:
     audit: AuditWriter = field(init=False)
     worker: JobWorker = field(init=False)
     rescreener: RescreenWorker = field(init=False)
+    webhooks: WebhookDispatcher = field(init=False)
     stops: list[tuple[str, Stop]] = field(default_factory=list)
 
 
@@ -130,6 +134,16 @@ def _rescreen_worker(up: Startup) -> Stop:
     return up.rescreener.stop
 
 
+def _webhook_dispatcher(up: Startup) -> Stop:
+    """The thread that sends webhook deliveries from the outbox.
+
+    Moves into service/jobs as the webhook-delivery job kind when that loop lands.
+    """
+    up.webhooks = WebhookDispatcher(db=up.db, settings=up.settings)
+    up.webhooks.start()
+    return up.webhooks.stop
+
+
 def _ruleset_recording(up: Startup) -> None:
     """Record the rule set in use now and after every reload (which may queue a re-screen)."""
 
@@ -157,6 +171,7 @@ COMPONENTS: tuple[Callable[[Startup], Stop | None], ...] = (
     _audit_writer,
     _batch_worker,
     _rescreen_worker,
+    _webhook_dispatcher,
     _ruleset_recording,
     _sighup,
 )
@@ -190,6 +205,7 @@ def start(settings: Settings, metrics: Metrics, engine: Engine | None = None) ->
         audit=up.audit,
         key_cache=KeyCache(settings.key_cache_seconds),
         recorder=Recorder(db=up.db, audit=up.audit, count=metrics.count_decision),
+        webhooks=up.webhooks,
         limiter=up.limiter,
     )
     ruleset = up.rules.engine.ruleset
