@@ -29,7 +29,8 @@ class Received:
 
 
 class Receiver:
-    """Records every POST; answers `status` (after `hold` seconds), with `location` if set."""
+    """Records every POST; answers `status` with `location` if set, after holding the request
+    for `hold` seconds (or until `hold` is set back to 0)."""
 
     def __init__(self) -> None:
         self.port = free_port()
@@ -50,7 +51,9 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.lock:
                     receiver.received.append(Received(self.path, dict(self.headers), body))
-                time.sleep(receiver.hold)
+                held_until = time.monotonic() + receiver.hold
+                while receiver.hold and time.monotonic() < held_until:
+                    time.sleep(0.02)
                 self.send_response(receiver.status)
                 if receiver.location:
                     self.send_header("Location", receiver.location)
@@ -60,8 +63,13 @@ class Receiver:
             def log_message(self, *_args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.server.daemon_threads = True
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, *_args: object) -> None:
+                pass  # a sender that went away mid-request (a killed server) is expected here
+
+        self.server = Server(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
