@@ -33,6 +33,11 @@ def steps(out: Path, quick: bool) -> list[tuple[str, list[str]]]:
         ("http", [PY, "bench/http_bench.py", *http, "--json", str(out / "http.json")]),
         ("batch", [PY, "bench/batch_bench.py", "--rows", *rows, "--json", str(out / "batch.json")]),
         (
+            "webhooks",
+            [PY, "bench/webhook_bench.py", "--events", "500" if quick else "2000"]
+            + ["--json", str(out / "webhooks.json")],
+        ),
+        (
             "startup",
             [PY, "bench/startup_bench.py", "--runs", "3" if quick else "5"]
             + ["--json", str(out / "startup.json")],

@@ -63,20 +63,26 @@ def claim_next(
     db: sqlalchemy.Engine, *, owner: str, now: datetime, lease: timedelta
 ) -> Claimed | None:
     """Lease the delivery due longest (as of `now`) that nobody holds, or None when none is due."""
+    due_rows = (
+        select(_DELIVERY.c.id)
+        .where(
+            _DELIVERY.c.status == DeliveryStatus.pending.value,
+            _DELIVERY.c.next_attempt_at <= now,
+            or_(_DELIVERY.c.lease_expires_at.is_(None), _DELIVERY.c.lease_expires_at <= now),
+        )
+        .order_by(_DELIVERY.c.next_attempt_at, _DELIVERY.c.id)
+        .limit(1)
+    )
     with db.connect() as connection:
+        # A plain read first: an idle service polls every second, and on SQLite taking the
+        # write lock for nothing would make every writer of the file queue behind the poll.
+        if connection.execute(due_rows).first() is None:
+            connection.rollback()
+            return None
+        connection.rollback()
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-        due = connection.execute(
-            select(_DELIVERY.c.id)
-            .where(
-                _DELIVERY.c.status == DeliveryStatus.pending.value,
-                _DELIVERY.c.next_attempt_at <= now,
-                or_(_DELIVERY.c.lease_expires_at.is_(None), _DELIVERY.c.lease_expires_at <= now),
-            )
-            .order_by(_DELIVERY.c.next_attempt_at, _DELIVERY.c.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).scalar()
+        due = connection.execute(due_rows.with_for_update(skip_locked=True)).scalar()
         if due is None:
             connection.rollback()
             return None

@@ -79,7 +79,7 @@ class AddressPolicy:
         """The host's addresses when every one is allowed; UnsafeAddress otherwise."""
         try:
             found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
+        except (OSError, ValueError) as exc:
             raise UnsafeAddress(f"{host} does not resolve ({exc})") from exc
         addresses = list(dict.fromkeys(str(entry[4][0]) for entry in found))
         for address in addresses:

@@ -70,13 +70,15 @@ def test_a_killed_server_loses_no_event_and_two_new_ones_send_each_once(
     try:
         with serving(env) as (base, _), serving(env):
             done = poll(
-                lambda: [
-                    item
-                    for item in delivery_list(base, headers, hook["id"])
-                    if item["status"] == "delivered"
-                ]
-                if len(receiver.received) >= EVENTS + 1
-                else None
+                lambda: (
+                    [
+                        item
+                        for item in delivery_list(base, headers, hook["id"])
+                        if item["status"] == "delivered"
+                    ]
+                    if len(receiver.received) >= EVENTS + 1
+                    else None
+                )
             )
             assert len(done) == EVENTS
     finally:
