@@ -56,16 +56,23 @@ class WebhookDispatcher:
         self.deliverer.close()
 
     def _loop(self) -> None:
+        outage = False
         while not self.stopping.is_set():
             pause = self.poll
             try:
                 sent = deliver_due(
                     self.db, owner=self.owner, deliverer=self.deliverer, stop=self.stopping
                 )
-            except SQLAlchemyError:
+                if outage:
+                    log.info("webhook.database_back")
+                outage = False
+            except SQLAlchemyError as exc:
                 # The database is away: nothing is lost (the outbox is in it); try again later.
-                log.warning("webhook.database_unavailable", exc_info=True)
-                sent, pause = 0, max(self.poll, OUTAGE_PAUSE_SECONDS)
+                # Logged once per outage, without a trace: the loop retries every few seconds.
+                if not outage:
+                    error = str(exc).splitlines()[0][:300]
+                    log.warning("webhook.database_unavailable", extra={"error": error})
+                outage, sent, pause = True, 0, max(self.poll, OUTAGE_PAUSE_SECONDS)
             except Exception:  # noqa: BLE001 - the loop must outlive any one failure
                 log.exception("webhook.dispatch_failed")
                 sent, pause = 0, max(self.poll, OUTAGE_PAUSE_SECONDS)
