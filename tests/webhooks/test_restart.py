@@ -16,6 +16,8 @@ from tests.webhooks.conftest import FAST
 from tests.webhooks.receiver import Receiver
 
 EVENTS = 5
+# Three server starts in one test: generous, so a busy machine does not fail it at start-up.
+START = 120
 
 
 def poll(check: Callable[[], object], timeout: float = 60) -> object:
@@ -43,7 +45,7 @@ def test_a_killed_server_loses_no_event_and_two_new_ones_send_each_once(
     env |= {"SCREENING_DATABASE_URL": database_url, "SCREENING_DATA_DIR": str(tmp_path)}
     # serving() never reads the servers' stderr: a line per failed attempt would fill the pipe.
     env["SCREENING_LOG_LEVEL"] = "WARNING"
-    with serving(env) as (base, process):
+    with serving(env, START) as (base, process):
         hook = httpx.post(
             f"{base}/v1/webhooks",
             json={"url": receiver.url, "events": ["review.disposed"]},
@@ -68,7 +70,7 @@ def test_a_killed_server_loses_no_event_and_two_new_ones_send_each_once(
         process.wait(timeout=10)
     receiver.hold = 0
     try:
-        with serving(env) as (base, _), serving(env):
+        with serving(env, START) as (base, _), serving(env, START):
             done = poll(
                 lambda: (
                     [
