@@ -53,6 +53,11 @@ def steps(out: Path, quick: bool) -> list[tuple[str, list[str]]]:
             + ["--cli-rows", "0", "--json", str(out / "spark.json")],
         ),
         (
+            "webhooks",
+            [PY, "bench/webhook_bench.py", "--events", "500" if quick else "2000"]
+            + ["--json", str(out / "webhooks.json")],
+        ),
+        (
             "startup",
             [PY, "bench/startup_bench.py", "--runs", "3" if quick else "5"]
             + ["--json", str(out / "startup.json")],

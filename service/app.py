@@ -30,6 +30,7 @@ from service.api.routes import (
     reviews,
     rulesets,
     screenings,
+    webhooks,
 )
 from service.api.routes import keys as keys_api
 from service.config import Settings
@@ -97,6 +98,7 @@ def create_app(
         parameters,
         parties,
         keys_api,
+        webhooks,
         admin,
         health,
         metrics,

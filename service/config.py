@@ -1,8 +1,9 @@
 """Runtime settings, read once from SCREENING_* environment variables."""
 
+from ipaddress import ip_network
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +74,26 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("SCREENING_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
     )
+    # Fernet key(s) sealing webhook signing secrets in the database (comma-separated: the first
+    # seals, every one opens, for rotation). Without one, webhooks cannot be created.
+    webhook_secret_key: str | None = None
+    # Comma-separated networks (CIDR, or one address) webhooks may reach although they are
+    # private, loopback, link-local or a cloud metadata address; empty: only public addresses.
+    webhook_allowed_networks: str = ""
+    # Seconds a delivery may take to connect, and to read the receiver's answer.
+    webhook_connect_timeout: float = Field(default=3, gt=0, le=30)
+    # A receiver that has not answered in time has failed that attempt.
+    webhook_read_timeout: float = Field(default=5, gt=0, le=60)
+    # Retries after a failed attempt: the first after about this many seconds, each one twice
+    # as late (with jitter) up to the cap, for the window; then the delivery is marked failed.
+    webhook_retry_base_seconds: float = Field(default=10, gt=0)
+    webhook_retry_cap_seconds: float = Field(default=3600, gt=0)
+    webhook_retry_window_seconds: float = Field(default=86400, gt=0)
+    # Seconds the delivery loop waits when nothing is due before it looks again.
+    webhook_poll_seconds: float = Field(default=1, gt=0)
+    # Seconds a process holds a claimed delivery; past that another process may send it again.
+    # Longer than connecting plus reading, so a live sender never loses its lease mid-request.
+    webhook_lease_seconds: float = Field(default=30, gt=0)
     # Read by the test suite only: when set, tests run against this PostgreSQL database.
     test_database_url: str | None = None
     # Read by the test suite only: when set, the Redis rate-limit tests run against it.
@@ -87,6 +108,31 @@ class Settings(BaseSettings):
     def cors_origin_list(self) -> list[str]:
         """The configured CORS origins, without blanks."""
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def webhook_network_list(self) -> list[str]:
+        """The configured webhook allow-list, without blanks."""
+        return [net.strip() for net in self.webhook_allowed_networks.split(",") if net.strip()]
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_request(self) -> "Settings":
+        if self.webhook_lease_seconds <= self.webhook_connect_timeout + self.webhook_read_timeout:
+            raise ValueError(
+                "webhook_lease_seconds must be longer than webhook_connect_timeout plus "
+                "webhook_read_timeout, or a slow receiver could get the same event twice"
+            )
+        return self
+
+    @field_validator("webhook_allowed_networks")
+    @classmethod
+    def _networks_parse(cls, value: str) -> str:
+        for net in value.split(","):
+            if net.strip():
+                try:
+                    ip_network(net.strip(), strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"not a network (CIDR) or address: {net.strip()!r}") from exc
+        return value
 
     @field_validator("database_url")
     @classmethod

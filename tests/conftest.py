@@ -41,6 +41,10 @@ RULES = PROJECT_DIR / "rules"
 MIGRATIONS = PROJECT_DIR / "migrations"
 TABLES = (
     "audit_event",
+    "webhook_attempt",
+    "webhook_delivery",
+    "webhook_event",
+    "webhook_subscription",
     "screening_idempotency",
     "review_flag",
     "rescreen_change",

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     dispositions_create = "dispositions:create"
     rescreens_create = "rescreens:create"
     rescreens_read = "rescreens:read"
+    webhooks_manage = "webhooks:manage"
 
 
 class Scope(StrEnum):
@@ -58,6 +59,14 @@ ROUTES: dict[tuple[str, str], Permission] = {
     ("POST", "/v1/keys"): Permission.keys_manage,
     ("GET", "/v1/keys"): Permission.keys_manage,
     ("DELETE", "/v1/keys/{key_id}"): Permission.keys_manage,
+    ("POST", "/v1/webhooks"): Permission.webhooks_manage,
+    ("GET", "/v1/webhooks"): Permission.webhooks_manage,
+    ("GET", "/v1/webhooks/{webhook_id}"): Permission.webhooks_manage,
+    ("DELETE", "/v1/webhooks/{webhook_id}"): Permission.webhooks_manage,
+    ("GET", "/v1/webhooks/{webhook_id}/deliveries"): Permission.webhooks_manage,
+    ("POST", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry"): (
+        Permission.webhooks_manage
+    ),
     ("GET", "/healthz"): Permission.public,
     ("GET", "/readyz"): Permission.public,
     # Scraped from inside the network; see README "Metrics" on keeping it off the internet.
@@ -100,6 +109,7 @@ GRANTS: dict[Role, dict[Permission, Scope]] = {
         Permission.keys_manage: Scope.all,
         Permission.dispositions_create: Scope.all,
         Permission.rescreens_create: Scope.all,
+        Permission.webhooks_manage: Scope.all,
     },
 }
 

@@ -1,9 +1,10 @@
 """The background components of a running app, started in one declared order, stopped in reverse.
 
 `COMPONENTS` is the order: tracing (when on), the rule set, the database, the rate limiter,
-the audit writer, the batch and re-screen workers, the rule set's recording (which may queue a
-re-screen), and the SIGHUP reload last, so a reload never reaches a component not yet started
-or already stopped. Adding a component means one function here and one line in `COMPONENTS`.
+the audit writer, the batch and re-screen workers, the webhook dispatcher, the rule set's
+recording (which may queue a re-screen), and the SIGHUP reload last, so a reload never reaches a
+component not yet started or already stopped. Adding a component means one function here and
+one line in `COMPONENTS`.
 """
 
 import asyncio
@@ -28,6 +29,7 @@ from service.runtime.metrics import Metrics
 from service.runtime.ratelimit import RateLimiter, build_limiter
 from service.store.audit_writer import AuditWriter
 from service.store.database import create_db_engine
+from service.webhooks.dispatcher import WebhookDispatcher
 from service.workflows.screening import Recorder
 
 if TYPE_CHECKING:
@@ -51,6 +53,7 @@ class Services:
     audit: AuditWriter
     key_cache: KeyCache
     recorder: Recorder
+    webhooks: WebhookDispatcher
     limiter: RateLimiter | None = None
 
 
@@ -68,6 +71,7 @@ class Startup:
     audit: AuditWriter = field(init=False)
     worker: JobWorker = field(init=False)
     rescreener: RescreenWorker = field(init=False)
+    webhooks: WebhookDispatcher = field(init=False)
     stops: list[tuple[str, Stop]] = field(default_factory=list)
 
 
@@ -157,6 +161,16 @@ def _rescreen_worker(up: Startup) -> Stop:
     return up.rescreener.stop
 
 
+def _webhook_dispatcher(up: Startup) -> Stop:
+    """The thread that sends webhook deliveries from the outbox.
+
+    Moves into service/jobs as the webhook-delivery job kind when that loop lands.
+    """
+    up.webhooks = WebhookDispatcher(db=up.db, settings=up.settings)
+    up.webhooks.start()
+    return up.webhooks.stop
+
+
 def _ruleset_recording(up: Startup) -> None:
     """Record the rule set in use now and after every reload (which may queue a re-screen)."""
 
@@ -185,6 +199,7 @@ COMPONENTS: tuple[Callable[[Startup], Stop | None], ...] = (
     _audit_writer,
     _batch_worker,
     _rescreen_worker,
+    _webhook_dispatcher,
     _ruleset_recording,
     _sighup,
 )
@@ -223,6 +238,7 @@ def start(
         audit=up.audit,
         key_cache=KeyCache(settings.key_cache_seconds),
         recorder=Recorder(db=up.db, audit=up.audit, count=metrics.count_decision),
+        webhooks=up.webhooks,
         limiter=up.limiter,
     )
     ruleset = up.rules.engine.ruleset

@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, func, select
 
-from service.store import chain
+from service.store import chain, outbox
 from service.store.screenings import stamped
 from service.store.tables import (
     UNFINISHED_JOBS,
@@ -125,12 +125,16 @@ def add_chunk(
 
 
 def finish_job(*, session: Session, job_id: str, status: JobStatus = JobStatus.done) -> None:
-    """Mark the job finished (done or failed)."""
-    session.execute(
+    """Mark an unfinished job finished (done or failed), with its `batch.completed` event."""
+    ended = session.execute(
         update(BatchJob)
-        .where(col(BatchJob.id) == job_id)
+        .where(col(BatchJob.id) == job_id, col(BatchJob.status).in_(UNFINISHED_JOBS))
         .values(status=status, finished_at=utcnow())
     )
+    if ended.rowcount:
+        job = session.get(BatchJob, job_id, populate_existing=True)
+        assert job is not None
+        outbox.add_events(session=session, events=[outbox.batch_completed(job)])
     session.commit()
 
 

@@ -1,10 +1,16 @@
-"""Re-screen jobs and the changes they found; the job row is the only thing updated."""
+"""Re-screen jobs and the changes they found; the job row is the only thing updated.
+
+Each chunk's changes commit with their `screening.decision_changed` events, and the job's end
+with its `rescreen.completed` event (store/outbox).
+"""
 
 from collections.abc import Iterator
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
+from service.store import outbox
 from service.store.tables import (
     UNFINISHED_JOBS,
     JobStatus,
@@ -88,6 +94,8 @@ def save_progress(
         }
     job.done, job.changed, job.status = done, job.changed + len(changes), JobStatus.running
     session.add(job)
+    events = [outbox.decision_changed(change, job.ruleset_digest) for change in changes]
+    outbox.add_events(session=session, events=events)
     session.commit()
     session.refresh(job)
 
@@ -95,9 +103,15 @@ def save_progress(
 def finish_job(
     *, session: Session, job: RescreenJob, status: JobStatus = JobStatus.done
 ) -> RescreenJob:
-    """Mark a job finished (done or failed)."""
-    job.status, job.finished_at = status, utcnow()
-    session.add(job)
+    """Mark an unfinished job finished (done or failed), with its `rescreen.completed` event."""
+    ended = session.execute(
+        update(RescreenJob)
+        .where(col(RescreenJob.id) == job.id, col(RescreenJob.status).in_(UNFINISHED_JOBS))
+        .values(status=status, finished_at=utcnow())
+    )
+    session.refresh(job)
+    if ended.rowcount:
+        outbox.add_events(session=session, events=[outbox.rescreen_completed(job)])
     session.commit()
     session.refresh(job)
     return job

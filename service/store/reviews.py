@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from service.store import outbox
 from service.store.tables import Disposition, ReviewFlag, Screening, utcnow
 
 
@@ -21,7 +22,8 @@ def add_disposition(
     api_key_id: str,
     api_key_name: str,
 ) -> Disposition:
-    """Record an officer's ruling on a screening, tied to the rule set that decided it."""
+    """Record an officer's ruling on a screening, tied to the rule set that decided it, with its
+    `review.disposed` event in the same transaction."""
     row = Disposition(
         id=str(uuid.uuid4()),
         screening_id=screening.id,
@@ -36,6 +38,7 @@ def add_disposition(
         created_at=utcnow(),
     )
     session.add(row)
+    outbox.add_events(session=session, events=[outbox.review_disposed(row, screening)])
     session.commit()
     session.refresh(row)
     return row

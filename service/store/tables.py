@@ -1,10 +1,10 @@
-"""Table models: how screenings and API keys are stored (separate from the domain models)."""
+"""Table models: how screenings, keys, jobs, reviews and webhooks are stored (not the domain's)."""
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -265,3 +265,97 @@ class RulesetLoad(SQLModel, table=True):
     loaded_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+
+class EventType(StrEnum):
+    """What a webhook event reports; a subscription names the types it wants."""
+
+    batch_completed = "batch.completed"
+    rescreen_completed = "rescreen.completed"
+    decision_changed = "screening.decision_changed"
+    review_disposed = "review.disposed"
+
+
+class DeliveryStatus(StrEnum):
+    """Where one event's delivery to one subscription is."""
+
+    pending = "pending"  # due at next_attempt_at; a process may hold its lease right now
+    delivered = "delivered"  # the receiver answered 2xx
+    failed = "failed"  # no 2xx within the retry window
+    cancelled = "cancelled"  # its subscription was deleted first
+
+
+class WebhookSubscription(SQLModel, table=True):
+    """A receiver of webhook events: its URL, the event types it wants and its sealed secret."""
+
+    __tablename__ = "webhook_subscription"
+
+    id: str = Field(primary_key=True, max_length=36)
+    url: str = Field(max_length=2000)
+    events: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    # The signing secret, sealed with SCREENING_WEBHOOK_SECRET_KEY (service/webhooks/sealing).
+    secret: str = Field(max_length=500)
+    description: str | None = Field(default=None, max_length=200)
+    api_key_id: str = Field(foreign_key="api_key.id", max_length=36)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    deleted_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class WebhookEvent(SQLModel, table=True):
+    """An event in the outbox, written in the same transaction as the change it reports."""
+
+    __tablename__ = "webhook_event"
+
+    id: str = Field(primary_key=True, max_length=36)
+    type: str = Field(max_length=64, index=True)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event owed to one subscription: its retry state and the lease of whoever sends it."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_due", "status", "next_attempt_at"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    subscription_id: str = Field(foreign_key="webhook_subscription.id", max_length=36, index=True)
+    event_id: str = Field(foreign_key="webhook_event.id", max_length=36, index=True)
+    status: str = Field(max_length=16)
+    # Claims so far; also the fencing epoch: only the holder of the latest claim updates the row.
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    # Retries go on for the retry window from here: the fan-out, or the last manual retry.
+    first_due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    lease_owner: str | None = Field(default=None, max_length=200)
+    lease_expires_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    last_status_code: int | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    delivered_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """One try at a delivery: who sent it, when, and what the receiver answered."""
+
+    __tablename__ = "webhook_attempt"
+
+    delivery_id: str = Field(foreign_key="webhook_delivery.id", primary_key=True, max_length=36)
+    number: int = Field(primary_key=True)
+    owner: str = Field(max_length=200)
+    started_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    duration_ms: int
+    status_code: int | None = None
+    error: str | None = Field(default=None, max_length=500)

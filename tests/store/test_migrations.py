@@ -49,6 +49,10 @@ def test_upgrade_head_on_an_empty_database_leaves_no_drift(empty_database_url):
             "ruleset_load",
             "audit_chain_head",
             "audit_event",
+            "webhook_subscription",
+            "webhook_event",
+            "webhook_delivery",
+            "webhook_attempt",
         }
         assert drift(url) == []
 

@@ -1,0 +1,1 @@
+"""Webhooks: subscriptions, address safety, signing and delivery of the outbox's events."""
