@@ -1,7 +1,7 @@
 """The background components of a running app, started in one declared order, stopped in reverse.
 
 `COMPONENTS` is the order: the rule set, the database, the rate limiter, the audit writer, the
-batch and re-screen workers, the rule set's recording (which may queue a re-screen), and the
+job loop (batches, re-screens), the rule set's recording (which may queue a re-screen), and the
 SIGHUP reload last, so a reload never reaches a component not yet started or already stopped.
 Adding a component means one function here and one line in `COMPONENTS`.
 """
@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 import sqlalchemy
 
-from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
 from service.gc_tuning import tune_garbage_collector
+from service.jobs.kinds import Hooks
+from service.jobs.loop import JobLoop
 from service.live_rules import LiveRules
 from service.rescreen.startup import record_ruleset
-from service.rescreen.worker import RescreenWorker
 from service.runtime.key_cache import KeyCache
 from service.runtime.metrics import Metrics
 from service.runtime.ratelimit import RateLimiter, build_limiter
@@ -40,8 +40,7 @@ class Services:
     settings: Settings
     rules: LiveRules
     db: sqlalchemy.Engine
-    worker: JobWorker
-    rescreener: RescreenWorker
+    jobs: JobLoop
     metrics: Metrics
     audit: AuditWriter
     key_cache: KeyCache
@@ -60,8 +59,7 @@ class Startup:
     db: sqlalchemy.Engine = field(init=False)
     limiter: RateLimiter | None = None
     audit: AuditWriter = field(init=False)
-    worker: JobWorker = field(init=False)
-    rescreener: RescreenWorker = field(init=False)
+    jobs: JobLoop = field(init=False)
     stops: list[tuple[str, Stop]] = field(default_factory=list)
 
 
@@ -110,24 +108,12 @@ def _audit_writer(up: Startup) -> Stop:
     return up.audit.stop
 
 
-def _batch_worker(up: Startup) -> Stop:
-    """The thread that runs batch jobs (it resumes unfinished ones first)."""
-    up.worker = JobWorker(
-        db=up.db,
-        rules=up.rules,
-        settings=up.settings,
-        on_rows=up.metrics.batch_rows.inc,
-        on_decision=up.metrics.count_decision,
-    )
-    up.worker.start()
-    return up.worker.stop
-
-
-def _rescreen_worker(up: Startup) -> Stop:
-    """The thread that runs re-screen jobs."""
-    up.rescreener = RescreenWorker(db=up.db, rules=up.rules)
-    up.rescreener.start()
-    return up.rescreener.stop
+def _job_loop(up: Startup) -> Stop:
+    """The loop that claims and runs background jobs (batches, re-screens) under leases."""
+    hooks = Hooks(on_rows=up.metrics.batch_rows.inc, on_decision=up.metrics.count_decision)
+    up.jobs = JobLoop(db=up.db, rules=up.rules, settings=up.settings, hooks=hooks)
+    up.jobs.start()
+    return up.jobs.stop
 
 
 def _ruleset_recording(up: Startup) -> None:
@@ -136,7 +122,7 @@ def _ruleset_recording(up: Startup) -> None:
     def loaded(engine: Engine) -> None:
         """Publish and record a rule set just put in service."""
         up.metrics.set_ruleset(engine.ref)
-        record_ruleset(db=up.db, engine=engine, settings=up.settings, worker=up.rescreener)
+        record_ruleset(db=up.db, engine=engine, settings=up.settings, wake=up.jobs.wake)
 
     loaded(up.rules.engine)
     up.rules.on_swap(loaded)
@@ -155,8 +141,7 @@ COMPONENTS: tuple[Callable[[Startup], Stop | None], ...] = (
     _database,
     _limiter,
     _audit_writer,
-    _batch_worker,
-    _rescreen_worker,
+    _job_loop,
     _ruleset_recording,
     _sighup,
 )
@@ -184,8 +169,7 @@ def start(settings: Settings, metrics: Metrics, engine: Engine | None = None) ->
         settings=settings,
         rules=up.rules,
         db=up.db,
-        worker=up.worker,
-        rescreener=up.rescreener,
+        jobs=up.jobs,
         metrics=metrics,
         audit=up.audit,
         key_cache=KeyCache(settings.key_cache_seconds),

@@ -39,6 +39,15 @@ class RescreenStatus(BaseModel):
     )
     created_at: datetime
     finished_at: datetime | None
+    owner: str | None = Field(
+        default=None,
+        description="the process running the job (host:pid:tag), or that ran it last; null "
+        "while queued or released",
+        examples=["screening-7c9f:4121:9f2ab3c1"],
+    )
+    heartbeat_at: datetime | None = Field(
+        default=None, description="when the owner last renewed its lease on the job"
+    )
 
 
 class RulesetSeenRecord(BaseModel):
@@ -66,4 +75,6 @@ def status_from_job(job: RescreenJob) -> RescreenStatus:
         counts=job.counts,
         created_at=as_utc(job.created_at),
         finished_at=as_utc(job.finished_at) if job.finished_at else None,
+        owner=job.lease_owner,
+        heartbeat_at=as_utc(job.heartbeat_at) if job.heartbeat_at else None,
     )
