@@ -85,6 +85,10 @@ class JobLoop:
         self._thread.start()
         log.info("jobs.started", extra={"owner": self.owner})
 
+    def is_alive(self) -> bool:
+        """True while the loop claims jobs (from start to stop)."""
+        return self._thread.is_alive()
+
     def wake(self) -> None:
         """Look for jobs to claim now (a job was just submitted here)."""
         self._wakeup.set()

@@ -10,6 +10,7 @@ import sqlalchemy
 from service.batch import runner
 from service.config import Settings
 from service.store.tables import BatchJob
+from tests.data import make_gb18030_fixture
 
 LEASE = 1.0
 
@@ -27,24 +28,15 @@ def fast(settings: Settings) -> Settings:
     )
 
 
-def write_csv(path: Path, rows: int) -> Path:
-    """A batch file of `rows` rows, each a distinct reference for a plain steel-bolt export."""
-    lines = [f"ERP-{n:05d},material_export,steel bolts\n" for n in range(1, rows + 1)]
-    path.write_text("reference,transaction_type,description\n" + "".join(lines), encoding="utf-8")
-    return path
-
-
 @pytest.fixture
-def queued_batch(
-    db: sqlalchemy.Engine, fast: Settings, tmp_path: Path
-) -> Callable[..., BatchJob]:
+def queued_batch(db: sqlalchemy.Engine, fast: Settings, tmp_path: Path) -> Callable[..., BatchJob]:
     """Store a queued batch job over a new file: queued_batch(rows=12, owner=None)."""
     count = 0
 
     def create(rows: int = 12, owner: str | None = None) -> BatchJob:
         nonlocal count
         count += 1
-        source = write_csv(tmp_path / f"in-{count}.csv", rows)
+        source = make_gb18030_fixture.write(tmp_path / f"in-{count}.csv", rows)
         return runner.create_job(
             db=db, path=source, filename=source.name, settings=fast, owner=owner
         )
