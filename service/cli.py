@@ -77,7 +77,12 @@ def serve(
     if workers == 1:
         uvicorn.run("service.app:create_app", **options)
         return
-    config = uvicorn.Config("service.app:create_app", workers=workers, **options)
+    config = uvicorn.Config(
+        "service.app:create_app",
+        workers=workers,
+        timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
+        **options,
+    )
     reserved = ReusePortSocket(host, port, config.backlog).reserve()
     try:
         # Each worker unpickles this into a socket of its own (see worker_sockets.py).

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     job_heartbeat_seconds: float = Field(default=5, gt=0)
     # Seconds between looks for jobs to claim: submitted through another process, or abandoned.
     job_poll_seconds: float = Field(default=1, gt=0)
+    # Seconds `serve --workers N` waits for a worker process to answer its health check before
+    # replacing it. A new worker answers only once it has imported the service, which took
+    # 13-19 s on a busy 2-core machine; uvicorn's 5 s killed every worker before it started.
+    worker_healthcheck_seconds: int = Field(default=30, ge=1)
     # Largest request body in bytes (batch uploads use batch_max_upload_bytes); larger gets 413.
     max_body_bytes: int = Field(default=1_000_000, ge=1)
     # Requests one API key may make per minute; 0 switches rate limiting off.

@@ -83,18 +83,17 @@ def _claim(
     where: tuple[ColumnElement[bool], ...],
 ) -> Lease | None:
     c = _columns(table)
+    pick = select(c.id).where(*where).order_by(c.created_at, c.id).limit(1)
+    # Look before locking: an idle poll finds nothing and takes no lock at all.
+    if session.connection().execute(pick).first() is None:
+        session.rollback()
+        return None
+    session.rollback()
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         # The write lock before the read: no other process can claim between the two.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-    pick = (
-        select(c.id)
-        .where(*where)
-        .order_by(c.created_at, c.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    job_id = connection.execute(pick).scalar()
+    job_id = connection.execute(pick.with_for_update(skip_locked=True)).scalar()
     if job_id is None:
         session.rollback()
         return None
