@@ -169,3 +169,9 @@ def test_a_slow_owner_overtaken_mid_job_stops_and_every_row_is_stored_once(
     assert (finished.status, finished.rows_done, finished.lease_owner) == ("done", rows, "B")
     with Session(db) as session:
         assert chain.verify(session=session).intact
+
+
+def test_a_heartbeat_slower_than_half_the_lease_is_refused():
+    with pytest.raises(ValueError, match="at most half of job_lease_seconds"):
+        Settings(job_lease_seconds=4, job_heartbeat_seconds=3)
+    assert Settings(job_lease_seconds=4, job_heartbeat_seconds=2).job_lease_seconds == 4

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from service.api.schemas.jobs import heartbeat_field, lease_view, owner_field
 from service.store.tables import BatchJob, BatchRow, as_utc
 
 
@@ -35,15 +36,8 @@ class BatchStatus(BaseModel):
     )
     created_at: datetime
     finished_at: datetime | None = None
-    owner: str | None = Field(
-        default=None,
-        description="the process running the job (host:pid:tag), or that ran it last; null "
-        "while queued or released",
-        examples=["screening-7c9f:4121:9f2ab3c1"],
-    )
-    heartbeat_at: datetime | None = Field(
-        default=None, description="when the owner last renewed its lease on the job"
-    )
+    owner: str | None = owner_field()
+    heartbeat_at: datetime | None = heartbeat_field()
 
 
 def status_from_job(job: BatchJob, errors: list[BatchRow] | None = None) -> BatchStatus:
@@ -63,8 +57,7 @@ def status_from_job(job: BatchJob, errors: list[BatchRow] | None = None) -> Batc
         ],
         created_at=as_utc(job.created_at),
         finished_at=as_utc(job.finished_at) if job.finished_at else None,
-        owner=job.lease_owner,
-        heartbeat_at=as_utc(job.heartbeat_at) if job.heartbeat_at else None,
+        **lease_view(job),
     )
 
 
