@@ -33,7 +33,7 @@ test-browser: $(STAMP)
 	$(BIN)/pytest tests/browser --basetemp=/tmp/browser-shots
 
 # ruff (with DTZ: no naive datetimes), the import-linter layer contracts and mypy --strict over
-# the engine and the workflows (both set in pyproject.toml).
+# the engine, the workflows and the job loop (all set in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

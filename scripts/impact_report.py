@@ -19,10 +19,11 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session
 
-from service.config import PROJECT_DIR
+from service.config import PROJECT_DIR, Settings
 from service.engine import Engine, ScreeningRequest, load_ruleset
+from service.jobs.heartbeat import owner_id
 from service.rescreen import report, runner
-from service.store import batches, migrate, rescreens, screenings
+from service.store import batches, jobs, migrate, rescreens, screenings
 from service.store.database import create_db_engine
 
 
@@ -125,8 +126,11 @@ def main() -> int:
         migrate.upgrade(database_url=url, migrations_dir=PROJECT_DIR / "migrations")
         db = create_db_engine(url)
         stored = screen_cases(db, engine, cases, args.before)
-        job = runner.create_job(db=db, engine=engine, as_of=args.after)
-        job = runner.run_job(db=db, engine=engine, job_id=job.id)
+        settings = Settings(database_url=url)
+        job = runner.create_job(
+            db=db, engine=engine, settings=settings, as_of=args.after, owner=owner_id()
+        )
+        job = runner.run_job(db=db, engine=engine, settings=settings, lease=jobs.lease_of(job))
         with Session(db) as session:
             changes = rescreens.list_changes(session=session, job_id=job.id)
         db.dispose()

@@ -3,6 +3,8 @@
 import json
 import re
 import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -24,12 +26,15 @@ from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
 from service.engine.loader import MANIFEST_NAME, RuleSet
 from service.gc_tuning import tune_garbage_collector
+from service.jobs.heartbeat import owner_id
+from service.jobs.here import claim_here, holding
 from service.logs import configure_logging, uvicorn_log_config
 from service.rescreen import report as rescreen_report
 from service.rescreen import runner as rescreen_runner
-from service.store import batches, keys, migrate, rescreens
+from service.store import batches, jobs, keys, migrate, rescreens
 from service.store.database import create_db_engine, ensure_sqlite_folder
-from service.store.tables import JobStatus, Role, as_utc, utcnow
+from service.store.jobs import LeaseLost
+from service.store.tables import BatchJob, JobStatus, Leased, Role, as_utc, utcnow
 from service.worker_sockets import ReusePortSocket
 
 app = typer.Typer(help="Export-approval screening service.", no_args_is_help=True)
@@ -72,7 +77,12 @@ def serve(
     if workers == 1:
         uvicorn.run("service.app:create_app", **options)
         return
-    config = uvicorn.Config("service.app:create_app", workers=workers, **options)
+    config = uvicorn.Config(
+        "service.app:create_app",
+        workers=workers,
+        timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
+        **options,
+    )
     reserved = ReusePortSocket(host, port, config.backlog).reserve()
     try:
         # Each worker unpickles this into a socket of its own (see worker_sockets.py).
@@ -146,29 +156,79 @@ def _screen_file(  # noqa: PLR0913 - the command's options, passed on
     output_format: OutputFormat,
     job_id: str | None,
 ) -> None:
+    owner = owner_id()
     with Session(db) as session:
         job = batches.get_job(session=session, job_id=job_id) if job_id else None
+    lease = None
     if job is None:
         try:
             job = runner.create_job(
-                db=db, path=input_file, filename=input_file.name, settings=settings, job_id=job_id
+                db=db,
+                path=input_file,
+                filename=input_file.name,
+                settings=settings,
+                job_id=job_id,
+                owner=owner,
             )
         except (reading.BatchFileError, reading.BatchTooLarge) as exc:
             typer.echo(f"{input_file}: {exc.message}", err=True)
             raise typer.Exit(1) from exc
+        lease = jobs.lease_of(job)
     typer.echo(f"job {job.id}: {job.total_rows} rows ({job.encoding})", err=True)
     if job.unknown_columns:
         typer.echo(f"unknown columns, echoed only: {', '.join(job.unknown_columns)}", err=True)
-    if job.status != JobStatus.done:
-        bar = ProgressLine(done=job.rows_done)
-        job = runner.run_job(
-            db=db, engine=engine, settings=settings, job_id=job.id, progress=bar, pool=pool
+    if lease is None and job.status != JobStatus.done:
+        lease = claim_here(
+            db=db,
+            settings=settings,
+            table=BatchJob,
+            job_id=job.id,
+            owner=owner,
+            on_wait=_say_once_waiting(),
         )
+    if lease is not None:
+        bar = ProgressLine(done=job.rows_done)
+        with holding(db=db, settings=settings, lease=lease) as lost, _taken_over(job.id):
+            job = runner.run_job(
+                db=db,
+                engine=engine,
+                settings=settings,
+                lease=lease,
+                stop=lost,
+                progress=bar,
+                pool=pool,
+            )
         bar.close()
+    with Session(db) as session:
+        job = batches.get_job(session=session, job_id=job.id)
+    assert job is not None
     _write_results(db, job.id, job.columns, output, output_format)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(job.counts.items())) or "none"
     typer.echo(f"{job.rows_done} rows: {counts}; rows with errors: {job.error_rows}")
     typer.echo(f"wrote {output}")
+
+
+def _say_once_waiting() -> Callable[[Leased], None]:
+    """A wait callback that says once that another process holds the job."""
+    said = False
+
+    def waiting(row: Leased) -> None:
+        nonlocal said
+        if not said:
+            typer.echo(f"job held by {row.lease_owner}; waiting for it to end or lapse", err=True)
+            said = True
+
+    return waiting
+
+
+@contextmanager
+def _taken_over(job_id: str) -> Iterator[None]:
+    """Exit 1 with a message when another process took the job over from this one."""
+    try:
+        yield
+    except LeaseLost as exc:
+        typer.echo(f"\njob {job_id} was taken over by another process", err=True)
+        raise typer.Exit(1) from exc
 
 
 def _write_results(
@@ -203,9 +263,19 @@ def rescreen(
     db = create_db_engine(settings.database_url)
     engine = Engine(_load(settings.rules_dir))
     try:
-        job = rescreen_runner.create_job(db=db, engine=engine, since=_day(since), as_of=_day(as_of))
-        bar = ProgressLine(done=0)
-        job = rescreen_runner.run_job(db=db, engine=engine, job_id=job.id, progress=bar)
+        job = rescreen_runner.create_job(
+            db=db,
+            engine=engine,
+            settings=settings,
+            since=_day(since),
+            as_of=_day(as_of),
+            owner=owner_id(),
+        )
+        bar, lease = ProgressLine(done=0), jobs.lease_of(job)
+        with holding(db=db, settings=settings, lease=lease) as lost, _taken_over(job.id):
+            job = rescreen_runner.run_job(
+                db=db, engine=engine, settings=settings, lease=lease, stop=lost, progress=bar
+            )
         bar.close()
         with Session(db) as session:
             changes = rescreens.list_changes(session=session, job_id=job.id)

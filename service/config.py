@@ -42,6 +42,22 @@ class Settings(BaseSettings):
     batch_jobs: int = Field(default=0, ge=0)
     # Pause after each row, in seconds; only for tests and demos of interrupted jobs.
     batch_row_delay: float = Field(default=0.0, ge=0)
+    # Stored screenings re-run and committed together by a re-screen: one transaction each.
+    rescreen_chunk_size: int = Field(default=200, ge=1)
+    # Pause after each re-run screening, in seconds; only for tests and demos, like the above.
+    rescreen_row_delay: float = Field(default=0.0, ge=0)
+    # Background jobs (batches, re-screens) are owned by one process at a time through a lease
+    # in the database. Seconds a lease lasts unrenewed: a dead owner's job is taken over by
+    # another process this long after its last heartbeat.
+    job_lease_seconds: float = Field(default=30, gt=0)
+    # Seconds between an owner's renewals of its leases; well under job_lease_seconds.
+    job_heartbeat_seconds: float = Field(default=5, gt=0)
+    # Seconds between looks for jobs to claim: submitted through another process, or abandoned.
+    job_poll_seconds: float = Field(default=1, gt=0)
+    # Seconds `serve --workers N` waits for a worker process to answer its health check before
+    # replacing it. A new worker answers only once it has imported the service, which took
+    # 13-19 s on a busy 2-core machine; uvicorn's 5 s killed every worker before it started.
+    worker_healthcheck_seconds: int = Field(default=30, ge=1)
     # Largest request body in bytes (batch uploads use batch_max_upload_bytes); larger gets 413.
     max_body_bytes: int = Field(default=1_000_000, ge=1)
     # Most screening requests one POST /v1/screenings/bulk may hold; more gets 413.
@@ -140,3 +156,12 @@ class Settings(BaseSettings):
         if url.startswith(("postgresql://", "postgres://")):
             raise ValueError("name the psycopg 3 driver: postgresql+psycopg://user:pass@host/db")
         return url
+
+    @model_validator(mode="after")
+    def _heartbeat_within_lease(self) -> "Settings":
+        if self.job_heartbeat_seconds * 2 > self.job_lease_seconds:
+            raise ValueError(
+                "job_heartbeat_seconds must be at most half of job_lease_seconds, so a live "
+                "owner renews its lease before it runs out"
+            )
+        return self

@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 
 from service.api.errors import Forbidden, NotReady, TooManyRequests, Unauthorized
 from service.api.permissions import Permission, Scope, grant, route_permission
-from service.batch.worker import JobWorker
 from service.config import Settings
 from service.engine import Engine
 from service.runtime.services import Services
@@ -67,12 +66,6 @@ def get_session(services: ServicesDep) -> Iterator[Session]:
             log.warning("database.close_failed")
 
 
-async def get_worker(services: ServicesDep) -> JobWorker:
-    """The background worker that runs batch jobs."""
-    return services.worker
-
-
-WorkerDep = Annotated[JobWorker, Depends(get_worker)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -1,6 +1,7 @@
 """Runs a re-screen job in chunks: each chunk's changes, flags and progress commit together."""
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
@@ -10,16 +11,24 @@ import sqlalchemy
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from service.config import Settings
 from service.engine import Engine
 from service.engine.calendar import utc_day_start
 from service.engine.models import ScreeningRequest, ScreeningResult
 from service.rescreen.report import party_key
-from service.store import batches, rescreens, reviews
-from service.store.tables import JobStatus, RescreenChange, RescreenJob, Screening, utcnow
+from service.store import batches, jobs, rescreens, reviews
+from service.store.jobs import Lease
+from service.store.tables import (
+    JobStatus,
+    RescreenChange,
+    RescreenJob,
+    ReviewFlag,
+    Screening,
+    utcnow,
+)
 
 log = logging.getLogger("service.rescreen")
 
-CHUNK = 200
 Progress = Callable[[int, int], None]
 
 
@@ -27,11 +36,14 @@ def create_job(
     *,
     db: sqlalchemy.Engine,
     engine: Engine,
+    settings: Settings,
     since: date | None = None,
     as_of: date | None = None,
     api_key_id: str | None = None,
+    owner: str | None = None,
 ) -> RescreenJob:
-    """Store a queued job over the screenings created since `since` (all when None)."""
+    """Store a queued job over the screenings created since `since` (all when None); with
+    `owner`, the job is stored already leased to that process, which runs it at once."""
     with Session(db) as session:
         job = RescreenJob(
             id=str(uuid.uuid4()),
@@ -45,6 +57,8 @@ def create_job(
             created_at=utcnow(),
         )
         job.total = rescreens.count_scope(session=session, job=job, since=_start(since))
+        if owner is not None:
+            jobs.lease_new(job, owner=owner, seconds=settings.job_lease_seconds)
         return rescreens.add_job(session=session, job=job)
 
 
@@ -52,35 +66,55 @@ def run_job(
     *,
     db: sqlalchemy.Engine,
     engine: Engine,
-    job_id: str,
+    settings: Settings,
+    lease: Lease,
     stop: Event | None = None,
     progress: Progress | None = None,
 ) -> RescreenJob:
-    """Re-screen the job's screenings not yet done; stop early when `stop` is set."""
+    """Re-screen the job's screenings not yet done, a chunk per transaction; stop early when
+    `stop` is set. Every chunk commits only while `lease` is the job's (LeaseLost otherwise)."""
     with Session(db) as session:
-        job = rescreens.get_job(session=session, job_id=job_id)
-        assert job is not None, job_id
-        if job.status in (JobStatus.done, JobStatus.failed):
+        job = rescreens.get_job(session=session, job_id=lease.job_id)
+    assert job is not None, lease.job_id
+    if job.status in (JobStatus.done, JobStatus.failed):
+        return job
+    since = _start(job.since)
+    while True:
+        if stop is not None and stop.is_set():
+            log.info("rescreen.paused", extra={"job_id": job.id, "done": job.done})
             return job
-        since = _start(job.since)
-        pages = rescreens.iter_scope(
-            session=session, job=job, since=since, skip=job.done, size=CHUNK
-        )
-        for page in pages:
-            changes = [c for row in page if (c := rescreen_one(engine, row, job)) is not None]
-            for change in changes:
-                _flag_if_disposed(session, change, job)
-            rescreens.save_progress(
-                session=session, job=job, changes=changes, done=job.done + len(page)
+        with Session(db, expire_on_commit=False) as session:
+            size = settings.rescreen_chunk_size
+            page = rescreens.scope_page(
+                session=session, job=job, since=since, skip=job.done, size=size
             )
-            if progress is not None:
-                progress(job.done, job.total)
-            if stop is not None and stop.is_set():
-                log.info("rescreen.paused", extra={"job_id": job_id})
-                return job
-        job = rescreens.finish_job(session=session, job=job)
-    log.info("rescreen.finished", extra={"job_id": job_id, "changed": job.changed})
+            if not page:
+                break
+            changes = [c for row in page if (c := _rescreen_row(engine, row, job, settings))]
+            job = rescreens.save_progress(
+                session=session,
+                lease=lease,
+                screened=len(page),
+                changes=changes,
+                flags=_flags(session, changes, job),
+            )
+        if progress is not None:
+            progress(job.done, job.total)
+    with Session(db, expire_on_commit=False) as session:
+        jobs.finish(session=session, lease=lease)
+        job = rescreens.get_job(session=session, job_id=lease.job_id)
+    assert job is not None
+    log.info("rescreen.finished", extra={"job_id": job.id, "changed": job.changed})
     return job
+
+
+def _rescreen_row(
+    engine: Engine, row: Screening, job: RescreenJob, settings: Settings
+) -> RescreenChange | None:
+    change = rescreen_one(engine, row, job)
+    if settings.rescreen_row_delay:
+        time.sleep(settings.rescreen_row_delay)
+    return change
 
 
 def rescreen_one(engine: Engine, row: Screening, job: RescreenJob) -> RescreenChange | None:
@@ -124,17 +158,22 @@ def party_difference(old: ScreeningResult, new: ScreeningResult) -> list[str]:
     return [party_key(kind, entry_id) for kind, entry_id in sorted(changed)]
 
 
-def _flag_if_disposed(session: Session, change: RescreenChange, job: RescreenJob) -> None:
+def _flags(session: Session, changes: list[RescreenChange], job: RescreenJob) -> list[ReviewFlag]:
     """A disposed screening whose decision changes goes back into the review queue."""
-    if reviews.list_dispositions(session=session, screening_id=change.screening_id):
-        reviews.add_flag(
-            session=session,
+    disposed = reviews.latest_outcomes(
+        session=session, screening_ids=[change.screening_id for change in changes]
+    )
+    return [
+        reviews.new_flag(
             screening_id=change.screening_id,
             rescreen_id=job.id,
             old_decision=change.old_decision,
             new_decision=change.new_decision,
             ruleset_version=job.ruleset_version,
         )
+        for change in changes
+        if change.screening_id in disposed
+    ]
 
 
 def _start(day: date | None) -> datetime | None:

@@ -1,7 +1,7 @@
 """The background components of a running app, started in one declared order, stopped in reverse.
 
 `COMPONENTS` is the order: tracing (when on), the rule set, the database, the rate limiter,
-the audit writer, the batch and re-screen workers, the webhook dispatcher, the rule set's
+the audit writer, the job loop (batches, re-screens), the webhook dispatcher, the rule set's
 recording (which may queue a re-screen), and the SIGHUP reload last, so a reload never reaches a
 component not yet started or already stopped. Adding a component means one function here and
 one line in `COMPONENTS`.
@@ -17,13 +17,16 @@ from typing import TYPE_CHECKING
 import sqlalchemy
 
 from service import tracing
-from service.batch.worker import JobWorker
+from service.batch.pool import RowPool
 from service.config import Settings
 from service.engine import Engine, RuleSetError, load_ruleset
 from service.gc_tuning import tune_garbage_collector
+from service.jobs.batch import batch_kind
+from service.jobs.kinds import Hooks
+from service.jobs.loop import JobLoop
+from service.jobs.rescreen import RESCREEN
 from service.live_rules import LiveRules
 from service.rescreen.startup import record_ruleset
-from service.rescreen.worker import RescreenWorker
 from service.runtime.key_cache import KeyCache
 from service.runtime.metrics import Metrics
 from service.runtime.ratelimit import RateLimiter, build_limiter
@@ -47,8 +50,7 @@ class Services:
     settings: Settings
     rules: LiveRules
     db: sqlalchemy.Engine
-    worker: JobWorker
-    rescreener: RescreenWorker
+    jobs: JobLoop
     metrics: Metrics
     audit: AuditWriter
     key_cache: KeyCache
@@ -69,8 +71,7 @@ class Startup:
     db: sqlalchemy.Engine = field(init=False)
     limiter: RateLimiter | None = None
     audit: AuditWriter = field(init=False)
-    worker: JobWorker = field(init=False)
-    rescreener: RescreenWorker = field(init=False)
+    jobs: JobLoop = field(init=False)
     webhooks: WebhookDispatcher = field(init=False)
     stops: list[tuple[str, Stop]] = field(default_factory=list)
 
@@ -141,24 +142,24 @@ def _audit_writer(up: Startup) -> Stop:
     return up.audit.stop
 
 
-def _batch_worker(up: Startup) -> Stop:
-    """The thread that runs batch jobs (it resumes unfinished ones first)."""
-    up.worker = JobWorker(
-        db=up.db,
-        rules=up.rules,
-        settings=up.settings,
-        on_rows=up.metrics.batch_rows.inc,
-        on_decision=up.metrics.count_decision,
+def _job_loop(up: Startup) -> Stop:
+    """The loop that claims and runs background jobs (batches, re-screens) under leases."""
+    hooks = Hooks(on_rows=up.metrics.batch_rows.inc, on_decision=up.metrics.count_decision)
+    # The batch rows' worker processes start with the first job big enough to need them.
+    pool = RowPool(
+        jobs=up.settings.batch_jobs,
+        rules_dir=up.settings.rules_dir,
+        log_level=up.settings.log_level,
     )
-    up.worker.start()
-    return up.worker.stop
+    kinds = (batch_kind(pool), RESCREEN)
+    up.jobs = JobLoop(db=up.db, rules=up.rules, settings=up.settings, kinds=kinds, hooks=hooks)
+    up.jobs.start()
 
+    def stop() -> None:
+        up.jobs.stop()
+        pool.close()
 
-def _rescreen_worker(up: Startup) -> Stop:
-    """The thread that runs re-screen jobs."""
-    up.rescreener = RescreenWorker(db=up.db, rules=up.rules)
-    up.rescreener.start()
-    return up.rescreener.stop
+    return stop
 
 
 def _webhook_dispatcher(up: Startup) -> Stop:
@@ -177,7 +178,7 @@ def _ruleset_recording(up: Startup) -> None:
     def loaded(engine: Engine) -> None:
         """Publish and record a rule set just put in service."""
         up.metrics.set_ruleset(engine.ref)
-        record_ruleset(db=up.db, engine=engine, settings=up.settings, worker=up.rescreener)
+        record_ruleset(db=up.db, engine=engine, settings=up.settings, wake=up.jobs.wake)
 
     loaded(up.rules.engine)
     up.rules.on_swap(loaded)
@@ -197,8 +198,7 @@ COMPONENTS: tuple[Callable[[Startup], Stop | None], ...] = (
     _database,
     _limiter,
     _audit_writer,
-    _batch_worker,
-    _rescreen_worker,
+    _job_loop,
     _webhook_dispatcher,
     _ruleset_recording,
     _sighup,
@@ -232,8 +232,7 @@ def start(
         settings=settings,
         rules=up.rules,
         db=up.db,
-        worker=up.worker,
-        rescreener=up.rescreener,
+        jobs=up.jobs,
         metrics=metrics,
         audit=up.audit,
         key_cache=KeyCache(settings.key_cache_seconds),

@@ -6,10 +6,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, func, select
 
-from service.store import chain, outbox
+from service.store import chain, jobs
+from service.store.jobs import Lease
 from service.store.screenings import stamped
 from service.store.tables import (
-    UNFINISHED_JOBS,
     ApiKey,
     BatchJob,
     BatchRow,
@@ -63,12 +63,6 @@ def list_jobs(
     return list(session.exec(query).all())
 
 
-def unfinished_job_ids(*, session: Session) -> list[str]:
-    """Jobs queued or interrupted mid-run, oldest first."""
-    query = select(BatchJob.id).where(col(BatchJob.status).in_(UNFINISHED_JOBS))
-    return list(session.exec(query.order_by(col(BatchJob.created_at))).all())
-
-
 def last_row_number(*, session: Session, job_id: str) -> int:
     """The highest row number stored for the job, 0 when none."""
     query = select(func.max(BatchRow.row_number)).where(col(BatchRow.job_id) == job_id)
@@ -81,8 +75,11 @@ def add_chunk(
     job_id: str,
     rows: list[ScreenedRow],
     api_key_id: str,
+    lease: Lease,
 ) -> list[dict[str, Any]]:
-    """Store a chunk's audit records, rows and progress in one transaction; return the records."""
+    """Store a chunk's audit records, rows and progress in one transaction; return the records.
+
+    Raises LeaseLost, writing nothing, when `lease` is no longer the job's."""
     counts: dict[str, int] = {}
     audit, stored = [], []
     for number, cells, decided, outcome in rows:
@@ -101,7 +98,9 @@ def add_chunk(
                 "outcome": {**outcome, "screening_id": screening_id},
             }
         )
-    # The chain first: it takes the write lock; then Core executemany rather than ORM objects.
+    # The fence first: it takes the write lock (and the job row's); then the chain, then Core
+    # executemany rather than ORM objects.
+    jobs.fence(session=session, lease=lease)
     chain.append(session=session, records=audit)
     session.execute(insert(BatchRow.__table__), stored)
     errors = len(rows) - len(audit)
@@ -122,20 +121,6 @@ def add_chunk(
     )
     session.commit()
     return audit
-
-
-def finish_job(*, session: Session, job_id: str, status: JobStatus = JobStatus.done) -> None:
-    """Mark an unfinished job finished (done or failed), with its `batch.completed` event."""
-    ended = session.execute(
-        update(BatchJob)
-        .where(col(BatchJob.id) == job_id, col(BatchJob.status).in_(UNFINISHED_JOBS))
-        .values(status=status, finished_at=utcnow())
-    )
-    if ended.rowcount:
-        job = session.get(BatchJob, job_id, populate_existing=True)
-        assert job is not None
-        outbox.add_events(session=session, events=[outbox.batch_completed(job)])
-    session.commit()
 
 
 def iter_stored_rows(*, session: Session, job_id: str, page: int = 1000) -> Iterator[BatchRow]:

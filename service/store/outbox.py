@@ -168,3 +168,12 @@ def review_disposed(disposition: Disposition, screening: Screening) -> Event:
             "created_at": _time(disposition.created_at),
         },
     )
+
+
+def completed(job: object) -> Event | None:
+    """The event that says this job has ended, for the kinds that have one."""
+    if isinstance(job, BatchJob):
+        return batch_completed(job)
+    if isinstance(job, RescreenJob):
+        return rescreen_completed(job)
+    return None

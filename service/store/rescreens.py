@@ -4,21 +4,13 @@ Each chunk's changes commit with their `screening.decision_changed` events, and 
 with its `rescreen.completed` event (store/outbox).
 """
 
-from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from service.store import outbox
-from service.store.tables import (
-    UNFINISHED_JOBS,
-    JobStatus,
-    RescreenChange,
-    RescreenJob,
-    Screening,
-    utcnow,
-)
+from service.store import jobs, outbox
+from service.store.jobs import Lease
+from service.store.tables import JobStatus, RescreenChange, RescreenJob, ReviewFlag, Screening
 
 
 def add_job(*, session: Session, job: RescreenJob) -> RescreenJob:
@@ -40,12 +32,6 @@ def list_jobs(*, session: Session, limit: int = 50) -> list[RescreenJob]:
     return list(session.exec(query))
 
 
-def unfinished_job_ids(*, session: Session) -> list[str]:
-    """Jobs queued or running, oldest first: to resume at start-up."""
-    query = select(RescreenJob.id).where(col(RescreenJob.status).in_(UNFINISHED_JOBS))
-    return list(session.exec(query.order_by(col(RescreenJob.created_at))))
-
-
 def _scope(job: RescreenJob, since: datetime | None) -> list:
     """Screenings a job covers: created before the job, and on or after `since`."""
     conditions = [col(Screening.created_at) <= job.created_at]
@@ -60,58 +46,43 @@ def count_scope(*, session: Session, job: RescreenJob, since: datetime | None) -
     return session.exec(query).one()
 
 
-def iter_scope(
+def scope_page(
     *, session: Session, job: RescreenJob, since: datetime | None, skip: int, size: int
-) -> Iterator[list[Screening]]:
-    """The job's screenings in a stable order (oldest first), `size` at a time after `skip`."""
-    offset = skip
-    while True:
-        page = session.exec(
-            select(Screening)
-            .where(*_scope(job, since))
-            .order_by(col(Screening.created_at), col(Screening.id))
-            .offset(offset)
-            .limit(size)
-        ).all()
-        if not page:
-            return
-        yield list(page)
-        offset += len(page)
+) -> list[Screening]:
+    """`size` of the job's screenings after the first `skip`, in a stable order (oldest first)."""
+    query = (
+        select(Screening)
+        .where(*_scope(job, since))
+        .order_by(col(Screening.created_at), col(Screening.id))
+        .offset(skip)
+        .limit(size)
+    )
+    return list(session.exec(query).all())
 
 
 def save_progress(
-    *, session: Session, job: RescreenJob, changes: list[RescreenChange], done: int
-) -> None:
-    """Store a chunk's changes and the job's progress in one transaction."""
+    *,
+    session: Session,
+    lease: Lease,
+    screened: int,
+    changes: list[RescreenChange],
+    flags: list[ReviewFlag],
+) -> RescreenJob:
+    """Store a chunk's changes, review flags and progress in one transaction, if `lease` is
+    still the job's (LeaseLost otherwise, and nothing is stored); the job as it now stands."""
+    jobs.fence(session=session, lease=lease)
+    job = session.get(RescreenJob, lease.job_id, populate_existing=True)
+    assert job is not None
+    counts = dict(job.counts)
     for change in changes:
-        session.add(change)
-        job.counts = {
-            **job.counts,
-            f"{change.old_decision}->{change.new_decision}": job.counts.get(
-                f"{change.old_decision}->{change.new_decision}", 0
-            )
-            + 1,
-        }
-    job.done, job.changed, job.status = done, job.changed + len(changes), JobStatus.running
+        transition = f"{change.old_decision}->{change.new_decision}"
+        counts[transition] = counts.get(transition, 0) + 1
+    session.add_all([*changes, *flags])
+    job.counts, job.status = counts, JobStatus.running
+    job.done, job.changed = job.done + screened, job.changed + len(changes)
     session.add(job)
     events = [outbox.decision_changed(change, job.ruleset_digest) for change in changes]
     outbox.add_events(session=session, events=events)
-    session.commit()
-    session.refresh(job)
-
-
-def finish_job(
-    *, session: Session, job: RescreenJob, status: JobStatus = JobStatus.done
-) -> RescreenJob:
-    """Mark an unfinished job finished (done or failed), with its `rescreen.completed` event."""
-    ended = session.execute(
-        update(RescreenJob)
-        .where(col(RescreenJob.id) == job.id, col(RescreenJob.status).in_(UNFINISHED_JOBS))
-        .values(status=status, finished_at=utcnow())
-    )
-    session.refresh(job)
-    if ended.rowcount:
-        outbox.add_events(session=session, events=[outbox.rescreen_completed(job)])
     session.commit()
     session.refresh(job)
     return job

@@ -62,17 +62,16 @@ def latest_outcomes(*, session: Session, screening_ids: list[str]) -> dict[str, 
     return {row.screening_id: row.outcome for row in rows}
 
 
-def add_flag(
+def new_flag(
     *,
-    session: Session,
     screening_id: str,
     rescreen_id: str,
     old_decision: str,
     new_decision: str,
     ruleset_version: str,
 ) -> ReviewFlag:
-    """Send a disposed screening back into the review queue (the caller commits)."""
-    row = ReviewFlag(
+    """A flag sending a disposed screening back into the review queue (the caller stores it)."""
+    return ReviewFlag(
         id=str(uuid.uuid4()),
         screening_id=screening_id,
         rescreen_id=rescreen_id,
@@ -81,8 +80,6 @@ def add_flag(
         ruleset_version=ruleset_version,
         created_at=utcnow(),
     )
-    session.add(row)
-    return row
 
 
 def list_flags(*, session: Session, screening_id: str) -> list[ReviewFlag]:

@@ -27,8 +27,21 @@ class JobStatus(StrEnum):
     failed = "failed"
 
 
-# Jobs a process resumes at start-up: never started, or cut off mid-run.
+# Jobs some process must still run: never started, or cut off mid-run.
 UNFINISHED_JOBS = (JobStatus.queued, JobStatus.running)
+
+
+class Leased(SQLModel):
+    """The lease columns of a job table: which process runs the job, until when, and its epoch.
+
+    `lease_epoch` goes up by one at every claim; a write made under an older epoch is refused
+    (see store/jobs.py), so an owner whose lease was taken over cannot write any more.
+    """
+
+    lease_owner: str | None = Field(default=None, max_length=120)
+    lease_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    heartbeat_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    lease_expires_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class Role(StrEnum):
@@ -137,7 +150,7 @@ class ScreeningIdempotency(SQLModel, table=True):
     )
 
 
-class BatchJob(SQLModel, table=True):
+class BatchJob(Leased, table=True):
     """A batch of screenings from one CSV file: where it is, how far it got, what it found."""
 
     __tablename__ = "batch_job"
@@ -213,7 +226,7 @@ class ReviewFlag(SQLModel, table=True):
     )
 
 
-class RescreenJob(SQLModel, table=True):
+class RescreenJob(Leased, table=True):
     """A re-run of stored screenings against the current rule set: progress and counts."""
 
     __tablename__ = "rescreen_job"

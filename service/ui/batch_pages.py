@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlmodel import Session
 
-from service.api.deps import ServicesDep, SessionDep, WorkerDep
+from service.api.deps import ServicesDep, SessionDep
 from service.api.permissions import Permission
 from service.batch import reading, runner, writing
 from service.store import batches
@@ -25,10 +25,8 @@ def batch_list(request: Request, user: SignedIn, session: SessionDep) -> Respons
 
 
 @router.post("", dependencies=[CsrfChecked])
-def upload(
-    request: Request, file: UploadFile, user: SignedIn, services: ServicesDep, worker: WorkerDep
-) -> Response:
-    """Store the CSV as a job and hand it to the worker; then show its progress page."""
+def upload(request: Request, file: UploadFile, user: SignedIn, services: ServicesDep) -> Response:
+    """Store the CSV as a job and wake the job loop; then show its progress page."""
     owner = need(user.key, Permission.batches_create)
     job_id = str(uuid.uuid4())
     try:
@@ -45,7 +43,7 @@ def upload(
         with Session(services.db) as session:
             jobs = batches.list_jobs(session=session, api_key_id=owner, limit=20, offset=0)
         return render(request, "batches.html", user, status=400, jobs=jobs, error=exc.message)
-    worker.submit(job.id)
+    services.jobs.wake()
     return RedirectResponse(f"/ui/batches/{job.id}", status_code=303)
 
 

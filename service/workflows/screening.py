@@ -27,6 +27,7 @@ from service.engine.calendar import beijing_today
 from service.engine.models import ScreeningRequest, ScreeningResult
 from service.store import batches, idempotency, screenings
 from service.store.audit_writer import AuditWriter
+from service.store.jobs import Lease
 from service.store.tables import Screening, ScreeningIdempotency
 
 log = logging.getLogger("service.screenings")
@@ -156,12 +157,14 @@ def record_rows(
     job_id: str,
     rows: list[batches.ScreenedRow],
     api_key_id: str,
+    lease: Lease,
     count: CountDecision | None = None,
 ) -> None:
-    """Store a chunk of decided batch rows, their audit records and the job's progress at once."""
+    """Store a chunk of decided batch rows, their audit records and the job's progress at once,
+    if `lease` is still the job's (LeaseLost otherwise, and nothing is stored)."""
     with Session(db) as session:
         records = batches.add_chunk(
-            session=session, job_id=job_id, rows=rows, api_key_id=api_key_id
+            session=session, job_id=job_id, rows=rows, api_key_id=api_key_id, lease=lease
         )
     for record in records:
         # Per row at debug level: a million-row batch must not write a million log lines.

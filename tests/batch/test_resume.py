@@ -1,4 +1,5 @@
-"""Nothing lost, nothing twice: a worker killed with SIGKILL mid-job is resumed at start-up."""
+"""Nothing lost, nothing twice: a CLI job killed with SIGKILL mid-job is taken over by the
+service once its lease lapses."""
 
 import csv
 import io
@@ -19,6 +20,7 @@ from tests.data import make_gb18030_fixture
 ROWS = 60
 CHUNK = 5
 JOB_ID = "22222222-2222-2222-2222-222222222222"
+LEASE = 2
 SCREENING = Path(sys.executable).parent / "screening"
 
 
@@ -36,6 +38,8 @@ def start_slow_worker(database_url: str, source: Path, out: Path) -> subprocess.
         "SCREENING_DATABASE_URL": database_url,
         "SCREENING_BATCH_CHUNK_SIZE": str(CHUNK),
         "SCREENING_BATCH_ROW_DELAY": "0.05",
+        "SCREENING_JOB_LEASE_SECONDS": str(LEASE),
+        "SCREENING_JOB_HEARTBEAT_SECONDS": "0.5",
     }
     command = [str(SCREENING), "screen", str(source), "-o", str(out), "--job-id", JOB_ID]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -60,7 +64,8 @@ def test_a_killed_job_resumes_at_startup_and_screens_every_row_exactly_once(
     assert done == list(range(1, len(done) + 1))
     assert len(done) % CHUNK == 0, "a chunk's rows commit together or not at all"
 
-    with TestClient(create_app(settings, engine=engine)) as client:
+    fast = settings.model_copy(update={"job_poll_seconds": 0.2})
+    with TestClient(create_app(fast, engine=engine)) as client:
         deadline = time.monotonic() + 60
         while client.get(f"/v1/batches/{JOB_ID}", headers=auth).json()["status"] != "done":
             assert time.monotonic() < deadline, "the job was not resumed"

@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from service.batch import rows, runner
-from service.store import batches
+from service.store import batches, jobs
 from service.store.tables import BatchJob, Screening
 
 HEADER = ["transaction_type", "description"]
@@ -19,14 +19,23 @@ def chunk(engine, numbers):
 def test_a_chunk_repeating_a_stored_row_is_rolled_back_whole(db, engine, settings, tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("transaction_type,description\n" + "material_export,steel bolts\n" * 4)
-    job = runner.create_job(db=db, path=source, filename="in.csv", settings=settings)
+    job = runner.create_job(db=db, path=source, filename="in.csv", settings=settings, owner="me")
+    lease = jobs.lease_of(job)
     with Session(db) as session:
         batches.add_chunk(
-            session=session, job_id=job.id, rows=chunk(engine, [1, 2]), api_key_id=job.api_key_id
+            session=session,
+            job_id=job.id,
+            rows=chunk(engine, [1, 2]),
+            api_key_id=job.api_key_id,
+            lease=lease,
         )
     with Session(db) as session, pytest.raises(IntegrityError):
         batches.add_chunk(
-            session=session, job_id=job.id, rows=chunk(engine, [2, 3]), api_key_id=job.api_key_id
+            session=session,
+            job_id=job.id,
+            rows=chunk(engine, [2, 3]),
+            api_key_id=job.api_key_id,
+            lease=lease,
         )
     with Session(db) as session:
         assert session.exec(select(func.count()).select_from(Screening)).one() == 2
@@ -39,9 +48,10 @@ def test_a_chunk_repeating_a_stored_row_is_rolled_back_whole(db, engine, setting
 def test_run_job_finishes_and_a_second_run_adds_nothing(db, engine, settings, tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("transaction_type,description\n" + "material_export,steel bolts\n" * 3)
-    job = runner.create_job(db=db, path=source, filename="in.csv", settings=settings)
-    finished = runner.run_job(db=db, engine=engine, settings=settings, job_id=job.id)
+    job = runner.create_job(db=db, path=source, filename="in.csv", settings=settings, owner="me")
+    lease = jobs.lease_of(job)
+    finished = runner.run_job(db=db, engine=engine, settings=settings, lease=lease)
     assert (finished.status, finished.rows_done, finished.counts) == ("done", 3, {"allowed": 3})
-    runner.run_job(db=db, engine=engine, settings=settings, job_id=job.id)
+    runner.run_job(db=db, engine=engine, settings=settings, lease=lease)
     with Session(db) as session:
         assert session.exec(select(func.count()).select_from(Screening)).one() == 3

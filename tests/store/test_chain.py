@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from service.cli import app
 from service.engine.models import Decision, ScreeningRequest
-from service.store import batches, chain, migrate, screenings
+from service.store import batches, chain, jobs, migrate, screenings
 from service.store.batches import ScreenedRow
 from service.store.json_codec import EncodedJson, json_text
 from service.store.tables import BatchJob, Screening
@@ -126,13 +126,15 @@ def test_batch_chunks_are_chained_with_single_screenings(db, session: Session, k
         counts={},
         api_key_id=key_id,
     )
+    jobs.lease_new(job, owner="me", seconds=30)
     batches.add_job(session=session, job=job)
     rows = [
         ScreenedRow(n, ["material_export", "x"], encoded(make_request(reference=f"B{n}")), {})
         for n in (1, 2)
     ]
     rows.append(ScreenedRow(3, ["bad", ""], None, {"error": "bad row"}))
-    batches.add_chunk(session=session, job_id="job-1", rows=rows, api_key_id=key_id)
+    lease = jobs.lease_of(job)
+    batches.add_chunk(session=session, job_id="job-1", rows=rows, api_key_id=key_id, lease=lease)
     verdict = verify(db)
     assert (verdict.intact, verdict.rows) == (True, 3)
     stored = session.exec(select(Screening).where(Screening.reference == "B2")).one()

@@ -17,7 +17,6 @@ from service.api.deps import (
     ServicesDep,
     SessionDep,
     SettingsDep,
-    WorkerDep,
     authorize,
     caller_owns,
 )
@@ -49,7 +48,6 @@ router = APIRouter(
 def create_batch(
     file: UploadFile,
     services: ServicesDep,
-    worker: WorkerDep,
     caller: Authorized,
     idempotency_key: Annotated[str | None, Header(max_length=150)] = None,
 ) -> BatchStatus:
@@ -80,7 +78,7 @@ def create_batch(
     except Exception:
         path.unlink(missing_ok=True)
         raise
-    worker.submit(job.id)
+    services.jobs.wake()
     return status_from_job(job)
 
 

@@ -35,9 +35,14 @@ def create_rescreen(
 ) -> RescreenStatus:
     """Start re-running stored screenings in the background; no new audit records are made."""
     job = runner.create_job(
-        db=services.db, engine=engine, since=body.since, as_of=body.as_of, api_key_id=caller.key.id
+        db=services.db,
+        engine=engine,
+        settings=services.settings,
+        since=body.since,
+        as_of=body.as_of,
+        api_key_id=caller.key.id,
     )
-    services.rescreener.submit(job.id)
+    services.jobs.wake()
     return status_from_job(job)
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from service.api.schemas.jobs import heartbeat_field, lease_view, owner_field
 from service.store.tables import BatchJob, BatchRow, as_utc
 
 
@@ -35,6 +36,8 @@ class BatchStatus(BaseModel):
     )
     created_at: datetime
     finished_at: datetime | None = None
+    owner: str | None = owner_field()
+    heartbeat_at: datetime | None = heartbeat_field()
 
 
 def status_from_job(job: BatchJob, errors: list[BatchRow] | None = None) -> BatchStatus:
@@ -54,6 +57,7 @@ def status_from_job(job: BatchJob, errors: list[BatchRow] | None = None) -> Batc
         ],
         created_at=as_utc(job.created_at),
         finished_at=as_utc(job.finished_at) if job.finished_at else None,
+        **lease_view(job),
     )
 
 

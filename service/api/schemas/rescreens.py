@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.schemas.jobs import heartbeat_field, lease_view, owner_field
 from service.engine.models import RulesetRef
 from service.store.tables import RescreenJob, as_utc
 
@@ -39,6 +40,8 @@ class RescreenStatus(BaseModel):
     )
     created_at: datetime
     finished_at: datetime | None
+    owner: str | None = owner_field()
+    heartbeat_at: datetime | None = heartbeat_field()
 
 
 class RulesetSeenRecord(BaseModel):
@@ -66,4 +69,5 @@ def status_from_job(job: RescreenJob) -> RescreenStatus:
         counts=job.counts,
         created_at=as_utc(job.created_at),
         finished_at=as_utc(job.finished_at) if job.finished_at else None,
+        **lease_view(job),
     )

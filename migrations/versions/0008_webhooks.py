@@ -4,8 +4,8 @@ Events are written in the transaction of the change they report and fanned out t
 delivery per subscription; a delivery is claimed row by row under a short lease, so with several
 processes each one goes out from one process at a time (see service/webhooks/delivery.py).
 
-Revision ID: 0007_webhooks
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02
 """
 
@@ -14,9 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_webhooks"
-# Chained to 0005 for now; re-chained to the job-leases revision (0006) when that lands.
-down_revision: str | None = "0005"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
