@@ -73,8 +73,12 @@ class Heartbeat:
             try:
                 with Session(self.db) as session:
                     ours = jobs.renew(session=session, lease=lease, seconds=self.seconds)
-            except SQLAlchemyError:
-                log.warning("jobs.heartbeat_failed", extra={"job_id": lease.job_id})
+            except SQLAlchemyError as exc:
+                extra = {"job_id": lease.job_id, "error": type(exc).__name__}
+                log.warning("jobs.heartbeat_failed", extra=extra)
+                continue
+            except Exception:  # noqa: BLE001 - the heartbeat outlives every error
+                log.exception("jobs.heartbeat_failed", extra={"job_id": lease.job_id})
                 continue
             if not ours:
                 log.warning("jobs.lease_lost", extra={"job_id": lease.job_id, "epoch": lease.epoch})

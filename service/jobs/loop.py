@@ -115,8 +115,11 @@ class JobLoop:
                 self._claim_all()
             except Exception as exc:  # noqa: BLE001 - the loop outlives every error
                 failures += 1
-                level = logging.WARNING if is_outage(exc) else logging.ERROR
-                log.log(level, "jobs.claim_failed", exc_info=True, extra={"failures": failures})
+                if is_outage(exc):
+                    extra = {"failures": failures, "error": type(exc).__name__}
+                    log.warning("jobs.claim_failed", extra=extra)
+                else:
+                    log.exception("jobs.claim_failed", extra={"failures": failures})
             else:
                 failures = 0
             self._wakeup.wait(self._pause(failures))

@@ -17,13 +17,14 @@ LEASE = 1.0
 
 @pytest.fixture
 def fast(settings: Settings) -> Settings:
-    """The test's settings with 1 s leases, 0.25 s heartbeats and 0.1 s polls."""
+    """The test's settings: 1 s leases, 0.25 s heartbeats, 0.1 s polls, chunks of 5."""
     return settings.model_copy(
         update={
             "job_lease_seconds": LEASE,
             "job_heartbeat_seconds": LEASE / 4,
             "job_poll_seconds": 0.1,
             "batch_chunk_size": 5,
+            "rescreen_chunk_size": 5,
         }
     )
 

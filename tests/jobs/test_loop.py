@@ -205,10 +205,10 @@ def test_a_failure_whose_handler_meets_a_database_outage_does_not_end_the_loop(
 def test_the_loop_runs_its_jobs_through_a_database_outage(
     db, database_url, engine, fast, queued_batch, screened, caplog
 ):
-    rescreen_id = screened(60)
+    rescreen_id = screened(100)
     rows = 120
     job = queued_batch(rows=rows)
-    slow = fast.model_copy(update={"batch_row_delay": 0.02, "rescreen_row_delay": 0.02})
+    slow = fast.model_copy(update={"batch_row_delay": 0.03, "rescreen_row_delay": 0.03})
     outage = outage_for(database_url)
     remote = create_db_engine(outage.url)
     caplog.set_level(logging.WARNING, logger="service.jobs")
