@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy
 from sqlmodel import Session, col, func, select
 
+from service.batch import rows as batch_rows
 from service.batch import runner
 from service.config import Settings
 from service.engine import Engine
@@ -104,13 +105,13 @@ def test_a_released_job_is_claimable_at_once_and_a_finished_one_never(db, queued
 def test_a_chunk_under_a_lost_lease_writes_nothing(db, engine: Engine, queued_batch):
     job = queued_batch(rows=10, owner="A")
     stale = jobs.lease_of(job)
-    rows = [
-        runner.screen_row(engine, HEADER, n, [f"ERP-{n}", "material_export", "steel bolts"])
+    first = [
+        batch_rows.screen_row(engine, HEADER, n, [f"ERP-{n}", "material_export", "steel bolts"])
         for n in range(1, 6)
     ]
     with Session(db) as session:
         batches.add_chunk(
-            session=session, job_id=job.id, rows=rows, api_key_id=job.api_key_id, lease=stale
+            session=session, job_id=job.id, rows=first, api_key_id=job.api_key_id, lease=stale
         )
     with Session(db) as session:
         # Another process claims the job after A's lease ran out.
@@ -122,7 +123,7 @@ def test_a_chunk_under_a_lost_lease_writes_nothing(db, engine: Engine, queued_ba
         session.commit()
     assert claim(db, "B") is not None
     later = [
-        runner.screen_row(engine, HEADER, n, [f"ERP-{n}", "material_export", "steel bolts"])
+        batch_rows.screen_row(engine, HEADER, n, [f"ERP-{n}", "material_export", "steel bolts"])
         for n in range(6, 11)
     ]
     with Session(db) as session, pytest.raises(LeaseLost):
