@@ -24,8 +24,9 @@ from service.app import create_app
 from service.batch import runner, writing
 from service.batch.pool import SMALL_JOB_ROWS, RowPool
 from service.engine import Engine, load_ruleset
+from service.jobs.here import claim_here
 from service.store import batches, chain
-from service.store.tables import BatchRow, Role, Screening
+from service.store.tables import BatchJob, BatchRow, Role, Screening
 from tests.data import make_gb18030_fixture
 from tests.runtime.rules_edit import GAAS, ban_gallium_arsenide, copy_rules
 
@@ -139,7 +140,16 @@ def test_the_api_with_worker_processes_gives_the_in_process_results_file(
 ):
     source = write_orders(tmp_path / "orders.csv")
     reference = runner.create_job(db=db, path=source, filename="orders.csv", settings=settings)
-    runner.run_job(db=db, engine=engine, settings=settings, job_id=reference.id)
+    lease = claim_here(
+        db=db,
+        settings=settings,
+        table=BatchJob,
+        job_id=reference.id,
+        owner="test",
+        on_wait=lambda _row: None,
+    )
+    assert lease is not None
+    runner.run_job(db=db, engine=engine, settings=settings, lease=lease)
     with Session(db) as session:
         rows = batches.iter_stored_rows(session=session, job_id=reference.id)
         expected = "".join(writing.csv_lines(reference.columns, rows))

@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, func, select
 
 from service.rescreen import runner
-from service.store import batches, outbox, rescreens, webhooks
+from service.store import batches, jobs, outbox, rescreens, webhooks
 from service.store.tables import EventType, RescreenChange, WebhookDelivery, WebhookEvent
 from service.webhooks.sealing import SecretBox
 from tests.api.test_batches import SAMPLE, upload, wait_done
@@ -65,19 +65,31 @@ def test_a_batch_end_sends_batch_completed_with_its_counts(client, admin, receiv
     )
 
 
-def test_rescreen_chunks_commit_their_events_with_their_changes(session: Session, db, engine):
+def test_rescreen_chunks_commit_their_events_with_their_changes(
+    session: Session, db, engine, settings
+):
     add_subscription(session, ["screening.decision_changed", "rescreen.completed"])
     changing = seed(session, engine, total=1000, changing_every=10)
-    job = runner.create_job(db=db, engine=engine, as_of=date.fromisoformat(LATER))
+    job = runner.create_job(
+        db=db, engine=engine, settings=settings, as_of=date.fromisoformat(LATER), owner="test"
+    )
+    lease = jobs.lease_of(job)
     stop = threading.Event()
-    runner.run_job(db=db, engine=engine, job_id=job.id, stop=stop, progress=lambda *_: stop.set())
+    runner.run_job(
+        db=db,
+        engine=engine,
+        settings=settings,
+        lease=lease,
+        stop=stop,
+        progress=lambda *_: stop.set(),
+    )
     session.expire_all()
     paused = rescreens.get_job(session=session, job_id=job.id)
     assert paused is not None and paused.status == "running"
     assert paused.changed == count(session, RescreenChange) == 20
     assert count(session, WebhookEvent) == 20, "one event per change, committed with it"
 
-    runner.run_job(db=db, engine=engine, job_id=job.id)
+    runner.run_job(db=db, engine=engine, settings=settings, lease=lease)
     rows = session.exec(select(WebhookEvent.type, WebhookEvent.payload)).all()
     changed = [p["screening_id"] for t, p in rows if t == EventType.decision_changed]
     assert sorted(changed) == sorted(changing)
