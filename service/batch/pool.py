@@ -144,9 +144,9 @@ class RowPool:
                 self._executor.shutdown(wait=True, cancel_futures=True)
             context = multiprocessing.get_context(START_METHOD)
             if START_METHOD == "forkserver":
-                # The fork server imports the engine's code (and the main module, which each
-                # worker would import again otherwise) once; each worker forks from it.
-                context.set_forkserver_preload(["__main__", __name__])
+                # The fork server imports the engine's code once; each worker forks from it.
+                # (Each still imports the main module, e.g. the CLI, as multiprocessing does.)
+                context.set_forkserver_preload([__name__])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.jobs,
                 mp_context=context,
