@@ -22,4 +22,3 @@ def test_an_executor_whose_rules_differ_from_the_driver_s_refuses(tmp_path: Path
     assert CliRunner().invoke(app, ["rules", "stamp", str(stamped)]).exit_code == 0
     with pytest.raises(RulesMismatch, match="ship the same rules folder to every node"):
         engine_for(str(stamped), checked_ruleset(RULES).digest)
-
