@@ -264,7 +264,8 @@ def spark_section(spark: list[dict], batch: list[dict] | None) -> list[str]:
         "",
         "- Spark's time runs from `spark-submit` to its exit: JVM start, the engine built once in "
         "each Python worker, the Parquet write and the manifest's counting jobs included.",
-        "- The CLI row is `screening screen` on the same kind of file, measured in the same run.",
+        "- The CLI row is `screening screen` (one process) on the same kind of file, on the same "
+        "machine in the same session; compare rows/s taken under similar load (below).",
         *(
             f"- {r['path']} {r['rows']:,} rows finished {r['finished']}, load average then "
             f"{r['load_average']} (2 cores shared with other work)."
