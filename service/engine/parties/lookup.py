@@ -35,6 +35,7 @@ def find_parties(
 ) -> list[FoundParty]:
     """Entries whose names match `q` (fuzzy, English or Chinese), best first; without `q`,
     every entry, newest listing first. `party_list` and `country` filter."""
+    found: list[tuple[str, float | None, str | None]]
     if q and q.strip():
         hits = screen.index.look_up(q, screen.thresholds.lookup_threshold)
         found = [(hit.key, hit.score, hit.name_matched) for hit in hits]
