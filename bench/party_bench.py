@@ -12,6 +12,7 @@ with Chinese names), the index build time and p50 of the same requests with two 
 """
 
 import argparse
+import dataclasses
 import itertools
 import json
 import random
@@ -120,16 +121,7 @@ def synthetic_list(count: int, seed: int = 13) -> PartyFile:
 def grown(ruleset: RuleSet, big: PartyFile) -> RuleSet:
     """The rule set with the synthetic list added to its party files."""
     parties = {**ruleset.parties, "parties/internal/BIG-INTERNAL.yaml": big}
-    return RuleSet(
-        version=ruleset.version,
-        digest=ruleset.digest,
-        recorded_digest=ruleset.recorded_digest,
-        match_threshold=ruleset.match_threshold,
-        review_threshold=ruleset.review_threshold,
-        files=ruleset.files,
-        parties=parties,
-        party_thresholds=ruleset.party_thresholds,
-    )
+    return dataclasses.replace(ruleset, parties=parties)
 
 
 def p50(engine: Engine, requests: list[ScreeningRequest], seconds: float) -> dict[str, float]:

@@ -1,7 +1,9 @@
 """A fuzzy index of party names, built once per rule set: token blocking, then rapidfuzz scores."""
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Generic, TypeVar
@@ -52,6 +54,19 @@ class NameHit(Generic[K]):
     key: K
     name_matched: str
     score: float
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cycle collection while the index is built: it makes 100k's of containers, none in a
+    cycle, and the collector would scan them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _blocking_keys(
@@ -183,24 +198,35 @@ class PartyIndex(Generic[K]):
         self.compacts: list[str] = []
         self.texts: list[str] = []
         known: dict[bool, dict[str, frozenset[str]]] = {True: {}, False: {}}
-        for key, label, country in names:
-            text = normalise_name(label)
-            if not text:
-                continue
-            position = len(self.names)
-            own = "" if has_cjk(text) else distinctive(text)
-            compact, ordered = text.replace(" ", ""), _ordered(text)
-            self.names.append(_Name(key, label, text, compact, ordered, own, country))
-            self.ordered.append(ordered)
-            self.compacts.append(compact)
-            self.texts.append(text)
-            # A long name is found by its halves, so its short words need no two-letter ends.
-            halved = len(compact) >= _HALVED
-            blocks = _blocking_keys(text, not halved, known[not halved])
-            if halved:
-                blocks.update(_half_keys(compact))
-            for block in blocks:
-                self.postings[block].append(position)
+        with _collector_paused():
+            for key, label, country in names:
+                text = normalise_name(label)
+                if text:
+                    self._add(key, label, text, country, known)
+
+    def _add(
+        self,
+        key: K,
+        label: str,
+        text: str,
+        country: str | None,
+        known: dict[bool, dict[str, frozenset[str]]],
+    ) -> None:
+        """Index one normalised name under all its blocking keys."""
+        position = len(self.names)
+        own = "" if has_cjk(text) else distinctive(text)
+        compact, ordered = text.replace(" ", ""), _ordered(text)
+        self.names.append(_Name(key, label, text, compact, ordered, own, country))
+        self.ordered.append(ordered)
+        self.compacts.append(compact)
+        self.texts.append(text)
+        # A long name is found by its halves, so its short words need no two-letter ends.
+        halved = len(compact) >= _HALVED
+        blocks = _blocking_keys(text, not halved, known[not halved])
+        if halved:
+            blocks.update(_half_keys(compact))
+        for block in blocks:
+            self.postings[block].append(position)
 
     def _candidates(self, text: str) -> list[int]:
         """The names sharing blocking keys with `text`: all of them while few; else those
@@ -296,7 +322,9 @@ class PartyIndex(Generic[K]):
         pick = itemgetter(*positions) if len(positions) > 1 else lambda seq: (seq[positions[0]],)
         passing = _above(_ordered(text), pick(self.ordered), cutoff)
         passing |= _above(compact, pick(self.compacts), cutoff)
-        passing |= _above(text, pick(self.texts), cutoff, fuzz.token_set_ratio)
+        # A listed name held whole in the party's (token_set_ratio 100) may be floored to a
+        # possible hit in _compare however far apart the two names are.
+        passing |= _above(text, pick(self.texts), 100, fuzz.token_set_ratio)
         for i in sorted(passing):
             listed = self.names[positions[i]]
             yield listed, *self._compare(text, compact, listed)
