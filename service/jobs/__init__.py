@@ -5,7 +5,7 @@ database (`store/jobs.py`), runs each on a thread of its own while a heartbeat r
 (`heartbeat.Heartbeat`), and retries through database outages. Another process takes a job over
 when its owner's lease runs out, and resumes it from the last committed chunk.
 
-Adding a kind of job (e.g. webhook deliveries):
+Adding a kind of long job (e.g. an export):
 
 1. give its table the lease columns: subclass `store.tables.Leased` (the table also needs
    `id`, `status`, `created_at` and `finished_at`) and add them in a migration;
@@ -17,4 +17,8 @@ Adding a kind of job (e.g. webhook deliveries):
 
 Submitting a job is inserting its row (status `queued`); `JobLoop.wake()` makes the local loop
 look at once, and every other process finds it at its next poll.
+
+Work made of many short items that each claim themselves under a lease of their own (webhook
+deliveries, `jobs/webhooks.py`) is a `kinds.SweepKind` instead: the loop runs its step on a
+thread of its own, again at once while it finds work, else at its poll or a wake.
 """

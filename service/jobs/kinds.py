@@ -62,3 +62,25 @@ class JobKind:
     slots: int = 1
     # Extra conditions a job must meet to be claimed now (e.g. a retry that is due).
     ready: Callable[[], tuple[ColumnElement[bool], ...]] = no_conditions
+
+
+# step(db, owner, stop) -> how many items it handled.
+SweepStep = Callable[[sqlalchemy.Engine, str, threading.Event], int]
+
+
+@dataclass(frozen=True)
+class SweepKind:
+    """A kind of background work made of many short items, each claimed by the step itself.
+
+    `step(db, owner, stop)` handles what is due now and returns how many items it handled.
+    Every item is claimed under a short lease of its own in its table (e.g. a webhook
+    delivery, store/deliveries), so every process may sweep at once and each item is handled by
+    one. An item lasts less than its lease (a delivery: the HTTP timeouts), so a sweep needs no
+    heartbeat and no thread per item. The loop steps again at once while the step finds work,
+    else after `poll_seconds` or a `JobLoop.wake()`; a database outage is retried with the
+    loop's growing pause.
+    """
+
+    name: str
+    step: SweepStep
+    poll_seconds: float

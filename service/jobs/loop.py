@@ -2,10 +2,11 @@
 
 Threads: the loop itself (claims a job whenever a kind has a free slot: at once when woken by
 a local submit or a job ending, else every `job_poll_seconds`), one thread per running job,
-and the heartbeat that renews their leases. No exception ends the loop: a database outage
-while claiming is retried with a growing pause, one while running is retried under the same
-lease, and a job that fails for any other reason is marked failed (itself guarded, since the
-database may be what failed).
+the heartbeat that renews their leases, and one thread per sweep (webhook deliveries: items
+that claim themselves, see `kinds.SweepKind`). No exception ends the loop: a database outage
+while claiming or sweeping is retried with a growing pause, one while running is retried under
+the same lease, and a job that fails for any other reason is marked failed (itself guarded,
+since the database may be what failed).
 """
 
 import logging
@@ -27,7 +28,7 @@ from sqlmodel import Session
 
 from service.config import Settings
 from service.jobs.heartbeat import Heartbeat, owner_id
-from service.jobs.kinds import Hooks, JobKind, Work
+from service.jobs.kinds import Hooks, JobKind, SweepKind, Work
 from service.jobs.registry import KINDS
 from service.live_rules import LiveRules
 from service.store import jobs
@@ -65,9 +66,11 @@ class JobLoop:
         rules: LiveRules,
         settings: Settings,
         kinds: tuple[JobKind, ...] = KINDS,
+        sweeps: tuple[SweepKind, ...] = (),
         hooks: Hooks | None = None,
     ) -> None:
         self.db, self.rules, self.settings, self.kinds = db, rules, settings, kinds
+        self.sweeps = {kind: threading.Event() for kind in sweeps}
         self.hooks = hooks or Hooks()
         self.owner = owner_id()
         self.heartbeat = Heartbeat(
@@ -78,27 +81,39 @@ class JobLoop:
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="jobs", daemon=True)
+        self._sweepers = [
+            threading.Thread(
+                target=self._sweep, args=(kind, woken), name=f"sweep-{kind.name}", daemon=True
+            )
+            for kind, woken in self.sweeps.items()
+        ]
 
     def start(self) -> None:
         """Start claiming: first whatever is unfinished and unowned, then as jobs come."""
         self.heartbeat.start()
         self._thread.start()
+        for sweeper in self._sweepers:
+            sweeper.start()
         log.info("jobs.started", extra={"owner": self.owner})
 
     def is_alive(self) -> bool:
-        """True while the loop claims jobs (from start to stop)."""
-        return self._thread.is_alive()
+        """True while the loop claims jobs and sweeps (from start to stop)."""
+        return self._thread.is_alive() and all(t.is_alive() for t in self._sweepers)
 
     def wake(self) -> None:
-        """Look for jobs to claim now (a job was just submitted here)."""
+        """Look for jobs to claim and items to sweep now (one was just submitted here)."""
         self._wakeup.set()
+        for woken in self.sweeps.values():
+            woken.set()
 
     def stop(self) -> None:
         """Stop claiming; running jobs stop at their next checkpoint and give their leases up,
         so another process resumes them at once."""
         self._stopping.set()
-        self._wakeup.set()
+        self.wake()
         self._thread.join(timeout=STOP_SECONDS)
+        for sweeper in self._sweepers:
+            sweeper.join(timeout=STOP_SECONDS)
         with self._lock:
             running = list(self.running)
         for job in running:
@@ -123,6 +138,30 @@ class JobLoop:
             else:
                 failures = 0
             self._wakeup.wait(self._pause(failures))
+
+    def _sweep(self, kind: SweepKind, woken: threading.Event) -> None:
+        """Step `kind` again and again: at once while it finds work, else when woken or after
+        its poll interval; through outages with a growing pause."""
+        failures = 0
+        while not self._stopping.is_set():
+            handled = 0
+            try:
+                handled = kind.step(self.db, self.owner, self._stopping)
+            except Exception as exc:  # noqa: BLE001 - the sweep outlives every error
+                failures += 1
+                extra = {"kind": kind.name, "failures": failures, "error": type(exc).__name__}
+                if not is_outage(exc):
+                    log.exception("jobs.sweep_failed", extra=extra)
+                elif failures == 1:
+                    # Once per outage, without a trace: the sweep retries every few seconds.
+                    log.warning("jobs.sweep_failed", extra=extra)
+            else:
+                if failures:
+                    log.info("jobs.sweep_resumed", extra={"kind": kind.name})
+                failures = 0
+            if failures or handled == 0:
+                woken.wait(self._pause(failures) if failures else kind.poll_seconds)
+                woken.clear()
 
     def _pause(self, failures: int) -> float:
         """Seconds until the next look: the poll interval, growing after failures (to a cap)."""
@@ -178,7 +217,8 @@ class JobLoop:
             self.heartbeat.drop(lease)
             with self._lock:
                 self.running = [job for job in self.running if job.lease != lease]
-            self._wakeup.set()
+            # A slot is free, and the job's end may have queued a webhook event.
+            self.wake()
 
 
 def run_with_retries(kind: JobKind, work: Work, *, pause: Callable[[int], float]) -> None:

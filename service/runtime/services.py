@@ -1,10 +1,10 @@
 """The background components of a running app, started in one declared order, stopped in reverse.
 
 `COMPONENTS` is the order: tracing (when on), the rule set, the database, the rate limiter,
-the audit writer, the job loop (batches, re-screens), the webhook dispatcher, the rule set's
-recording (which may queue a re-screen), and the SIGHUP reload last, so a reload never reaches a
-component not yet started or already stopped. Adding a component means one function here and
-one line in `COMPONENTS`.
+the audit writer, the webhook deliverer, the job loop (batches, re-screens, webhook
+deliveries), the rule set's recording (which may queue a re-screen), and the SIGHUP reload
+last, so a reload never reaches a component not yet started or already stopped. Adding a
+component means one function here and one line in `COMPONENTS`.
 """
 
 import asyncio
@@ -25,6 +25,7 @@ from service.jobs.batch import batch_kind
 from service.jobs.kinds import Hooks
 from service.jobs.loop import JobLoop
 from service.jobs.rescreen import RESCREEN
+from service.jobs.webhooks import webhook_kind
 from service.live_rules import LiveRules
 from service.rescreen.startup import record_ruleset
 from service.runtime.key_cache import KeyCache
@@ -32,7 +33,7 @@ from service.runtime.metrics import Metrics
 from service.runtime.ratelimit import RateLimiter, build_limiter
 from service.store.audit_writer import AuditWriter
 from service.store.database import create_db_engine
-from service.webhooks.dispatcher import WebhookDispatcher
+from service.webhooks.delivery import Deliverer
 from service.workflows.screening import Recorder
 
 if TYPE_CHECKING:
@@ -55,7 +56,8 @@ class Services:
     audit: AuditWriter
     key_cache: KeyCache
     recorder: Recorder
-    webhooks: WebhookDispatcher
+    # Webhook keys, address policy and HTTP client (the routes seal secrets and check URLs).
+    deliverer: Deliverer
     limiter: RateLimiter | None = None
 
 
@@ -71,8 +73,8 @@ class Startup:
     db: sqlalchemy.Engine = field(init=False)
     limiter: RateLimiter | None = None
     audit: AuditWriter = field(init=False)
+    deliverer: Deliverer = field(init=False)
     jobs: JobLoop = field(init=False)
-    webhooks: WebhookDispatcher = field(init=False)
     stops: list[tuple[str, Stop]] = field(default_factory=list)
 
 
@@ -142,8 +144,15 @@ def _audit_writer(up: Startup) -> Stop:
     return up.audit.stop
 
 
+def _webhook_deliverer(up: Startup) -> Stop:
+    """What sending webhooks takes, built once: the sealing key, the address guard, the client."""
+    up.deliverer = Deliverer.from_settings(up.settings)
+    return up.deliverer.close
+
+
 def _job_loop(up: Startup) -> Stop:
-    """The loop that claims and runs background jobs (batches, re-screens) under leases."""
+    """The loop that claims and runs background jobs (batches, re-screens) under leases, and
+    sweeps the due webhook deliveries."""
     hooks = Hooks(on_rows=up.metrics.batch_rows.inc, on_decision=up.metrics.count_decision)
     # The batch rows' worker processes start with the first job big enough to need them.
     pool = RowPool(
@@ -151,8 +160,14 @@ def _job_loop(up: Startup) -> Stop:
         rules_dir=up.settings.rules_dir,
         log_level=up.settings.log_level,
     )
-    kinds = (batch_kind(pool), RESCREEN)
-    up.jobs = JobLoop(db=up.db, rules=up.rules, settings=up.settings, kinds=kinds, hooks=hooks)
+    up.jobs = JobLoop(
+        db=up.db,
+        rules=up.rules,
+        settings=up.settings,
+        kinds=(batch_kind(pool), RESCREEN),
+        sweeps=(webhook_kind(up.deliverer, up.settings),),
+        hooks=hooks,
+    )
     up.jobs.start()
 
     def stop() -> None:
@@ -160,16 +175,6 @@ def _job_loop(up: Startup) -> Stop:
         pool.close()
 
     return stop
-
-
-def _webhook_dispatcher(up: Startup) -> Stop:
-    """The thread that sends webhook deliveries from the outbox.
-
-    Moves into service/jobs as the webhook-delivery job kind when that loop lands.
-    """
-    up.webhooks = WebhookDispatcher(db=up.db, settings=up.settings)
-    up.webhooks.start()
-    return up.webhooks.stop
 
 
 def _ruleset_recording(up: Startup) -> None:
@@ -198,8 +203,8 @@ COMPONENTS: tuple[Callable[[Startup], Stop | None], ...] = (
     _database,
     _limiter,
     _audit_writer,
+    _webhook_deliverer,
     _job_loop,
-    _webhook_dispatcher,
     _ruleset_recording,
     _sighup,
 )
@@ -237,7 +242,7 @@ def start(
         audit=up.audit,
         key_cache=KeyCache(settings.key_cache_seconds),
         recorder=Recorder(db=up.db, audit=up.audit, count=metrics.count_decision),
-        webhooks=up.webhooks,
+        deliverer=up.deliverer,
         limiter=up.limiter,
     )
     ruleset = up.rules.engine.ruleset

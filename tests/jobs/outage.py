@@ -53,11 +53,12 @@ class PostgresProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            if not self.up:
-                client.close()
-                continue
             server = socket.create_connection(self.target)
             with self.lock:
+                # Checked under the lock: a cut() that runs meanwhile must not miss this pair.
+                if not self.up:
+                    drop(client, server)
+                    continue
                 self.open += [client, server]
             for source, sink in ((client, server), (server, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
@@ -70,18 +71,14 @@ class PostgresProxy:
         except OSError:
             pass
         finally:
-            for end in (source, sink):
-                end.close()
+            drop(source, sink)
 
     def cut(self) -> None:
         """Drop every connection; refuse new ones until restored."""
-        self.up = False
         with self.lock:
+            self.up = False
             dropped, self.open = self.open, []
-        for end in dropped:
-            with contextlib.suppress(OSError):
-                end.shutdown(socket.SHUT_RDWR)
-            end.close()
+        drop(*dropped)
 
     def restore(self) -> None:
         """Let connections through again."""
@@ -91,6 +88,16 @@ class PostgresProxy:
         """Stop listening and drop what is open."""
         self.cut()
         self.listener.close()
+
+
+def drop(*ends: socket.socket) -> None:
+    """Shut the sockets down, then close them. The shutdown is what ends a `recv` another
+    thread is blocked in; a bare close would leave that socket open, so PostgreSQL would keep
+    the backend (and any transaction it had open) after the client went away."""
+    for end in ends:
+        with contextlib.suppress(OSError):
+            end.shutdown(socket.SHUT_RDWR)
+        end.close()
 
 
 class SqliteLock:

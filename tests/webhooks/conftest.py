@@ -1,4 +1,4 @@
-"""Webhook tests: the app with its delivery thread, a real receiver on the loopback, and the
+"""Webhook tests: the app with its delivery sweep, a real receiver on the loopback, and the
 README's signature check.
 
 `hook_settings` allow-lists 127.0.0.1 (the receiver) and makes retries fast; `receiver` is a

@@ -2,13 +2,17 @@
 lease expires and another sends the event again; a sender that lost its lease cannot overwrite
 the newer claim."""
 
-import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
 from service.config import Settings
+from service.engine import Engine
+from service.jobs.loop import JobLoop
+from service.jobs.webhooks import webhook_kind
+from service.live_rules import LiveRules
 from service.store import deliveries, outbox
 from service.store.database import create_db_engine
 from service.store.tables import (
@@ -30,36 +34,34 @@ def queue_events(session: Session, url: str, count: int) -> None:
     session.commit()
 
 
-def test_two_senders_send_each_event_exactly_once(
-    hook_settings: Settings, database_url: str, session: Session, receiver
+def test_two_job_loops_send_each_event_exactly_once(
+    hook_settings: Settings, engine: Engine, database_url: str, session: Session, receiver
 ):
     queue_events(session, receiver.url, 200)
-    sent: Counter[str] = Counter()
-
-    def sender(owner: str) -> None:
-        # A database engine of its own, as a second process would have.
-        db = create_db_engine(database_url)
-        deliverer = Deliverer.from_settings(hook_settings)
-        try:
-            while count := deliver_due(db, owner=owner, deliverer=deliverer, limit=20):
-                sent[owner] += count
-        finally:
-            deliverer.close()
+    loops = []
+    for _ in (1, 2):
+        # A database engine and a deliverer of its own, as a second process would have.
+        db, deliverer = create_db_engine(database_url), Deliverer.from_settings(hook_settings)
+        rules = LiveRules(engine, hook_settings.rules_dir)
+        sweeps = (webhook_kind(deliverer, hook_settings),)
+        loop = JobLoop(db=db, rules=rules, settings=hook_settings, kinds=(), sweeps=sweeps)
+        loops.append((loop, db))
+    for loop, _db in loops:
+        loop.start()
+    try:
+        assert len(receiver.wait_for(200, timeout=60)) >= 200
+        time.sleep(0.3)  # a second copy, if any, would arrive now
+    finally:
+        for loop, db in loops:
+            loop.stop()
             db.dispose()
-
-    threads = [threading.Thread(target=sender, args=(f"sender-{n}",)) for n in (1, 2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
     ids = Counter(item.event["id"] for item in receiver.received)
     assert len(ids) == 200
     assert set(ids.values()) == {1}, "no event went out twice"
-    assert sum(sent.values()) == 200
     statuses = session.exec(select(WebhookDelivery.status, WebhookDelivery.attempts)).all()
     assert set(statuses) == {(DeliveryStatus.delivered, 1)}
     owners = set(session.exec(select(WebhookAttempt.owner)).all())
-    assert owners <= {"sender-1", "sender-2"}
+    assert owners <= {loop.owner for loop, _db in loops}
 
 
 def test_a_dead_senders_lease_expires_and_the_event_goes_out_again(

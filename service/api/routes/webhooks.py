@@ -46,7 +46,7 @@ def create_webhook(
     body: WebhookCreate, session: SessionDep, services: ServicesDep, caller: Authorized
 ) -> WebhookCreated:
     """Subscribe a URL to event types; the signing secret is in this answer only."""
-    deliverer = services.webhooks.deliverer
+    deliverer = services.deliverer
     row, secret = create_subscription(
         session,
         url=body.url,
@@ -135,7 +135,7 @@ def retry_delivery(
         raise NotFound(f"no delivery with id {delivery_id} for webhook {webhook_id}")
     row, kind = found
     webhooks.requeue_delivery(session=session, delivery=row, now=utcnow())
-    services.webhooks.wake()
+    services.jobs.wake()
     attempts = webhooks.attempts_of(session=session, delivery_ids=[row.id])[row.id]
     return delivery_out(row, kind, attempts, settings.webhook_retry_window_seconds)
 
