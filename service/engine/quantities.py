@@ -6,6 +6,7 @@ parameter's own keyword. A parameter written twice with different values is not 
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from service.engine.normalise import fold
 from service.engine.parameters import PARAMETERS
@@ -163,8 +164,14 @@ def _unit_pattern(unit: str) -> str | None:
     return None if form is None else f"(?:{form})"
 
 
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # The patterns are few (keyword x unit) but outnumber re's own cache of 512.
+    return re.compile(pattern)
+
+
 def _numbers(pattern: str, folded: str) -> set[float]:
-    return {float(m.group(1).replace(",", "")) for m in re.finditer(pattern, folded)}
+    return {float(m.group(1).replace(",", "")) for m in _compiled(pattern).finditer(folded)}
 
 
 def read_for(names: Iterable[str], text: str) -> dict[str, float]:
