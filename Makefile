@@ -56,8 +56,8 @@ impact-report: $(STAMP)
 
 # Benchmarks (not part of `make test`): all six measurements, then bench/RESULTS.md from the
 # JSON in bench/results/. PostgreSQL runs wipe BENCH_PG_URL (default: the test_5 database).
-# `make bench` took 17 minutes on 2 cores (busy) before the Spark job's 1M rows were added;
-# `make bench-quick` (no 1M-row batch, 100k rows through Spark, shorter runs) 5 plus Spark's.
+# `make bench` took 27.5 minutes on 2 quiet cores (19 of them the 1M-row batches);
+# `make bench-quick` (no 1M-row batch, 100k rows through Spark, shorter runs) about 5.
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
