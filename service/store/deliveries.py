@@ -1,12 +1,11 @@
 """Claiming due webhook deliveries one row at a time under a lease, and recording attempts.
 
-A claim is its own short transaction. On PostgreSQL it picks the next due row with
-`SELECT ... FOR UPDATE SKIP LOCKED`, so concurrent senders each get a different row without
-waiting; on SQLite it opens with `BEGIN IMMEDIATE`, which takes the file's write lock before
-reading, so two processes on one file cannot both see the row as free. The claim sets the lease
-(owner, expiry) and bumps `attempts`, the fencing epoch: the result of an attempt updates the
-row only if that epoch and owner still hold it, so a sender whose lease expired and was taken
-over cannot overwrite the newer claim (its attempt is still logged).
+A claim is its own short transaction that picks the next due row as a job claim does
+(store/claims.py: `FOR UPDATE SKIP LOCKED` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so
+two senders never pick the same row. The claim sets the lease (owner, expiry) and bumps
+`attempts`, the fencing epoch: the result of an attempt updates the row only if that epoch and
+owner still hold it, so a sender whose lease expired and was taken over cannot overwrite the
+newer claim (its attempt is still logged).
 """
 
 from dataclasses import dataclass
@@ -14,8 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import insert, or_, select, update
+from sqlmodel import Session
 
+from service.store import claims
 from service.store.tables import (
     DeliveryStatus,
     WebhookAttempt,
@@ -73,50 +74,49 @@ def claim_next(
         .order_by(_DELIVERY.c.next_attempt_at, _DELIVERY.c.id)
         .limit(1)
     )
-    with db.connect() as connection:
-        # A plain read first: an idle service polls every second, and on SQLite taking the
-        # write lock for nothing would make every writer of the file queue behind the poll.
-        if connection.execute(due_rows).first() is None:
-            connection.rollback()
-            return None
-        connection.rollback()
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        due = connection.execute(due_rows.with_for_update(skip_locked=True)).scalar()
+    with Session(db) as session:
+        due = claims.lock_first(session, due_rows)
         if due is None:
-            connection.rollback()
             return None
-        epoch = connection.execute(
-            update(_DELIVERY)
-            .where(_DELIVERY.c.id == due)
-            .values(
-                lease_owner=owner,
-                lease_expires_at=utcnow() + lease,
-                attempts=_DELIVERY.c.attempts + 1,
+        epoch = (
+            session.connection()
+            .execute(
+                update(_DELIVERY)
+                .where(_DELIVERY.c.id == due)
+                .values(
+                    lease_owner=owner,
+                    lease_expires_at=utcnow() + lease,
+                    attempts=_DELIVERY.c.attempts + 1,
+                )
+                .returning(_DELIVERY.c.attempts)
             )
-            .returning(_DELIVERY.c.attempts)
-        ).scalar_one()
-        connection.commit()
-        return _load(connection, due, epoch)
-
-
-def _load(connection: Connection, delivery_id: str, epoch: int) -> Claimed:
-    """The event and subscription of a claimed delivery (both immutable once written)."""
-    row = connection.execute(
-        select(
-            _DELIVERY.c.first_due_at,
-            _EVENT.c.id,
-            _EVENT.c.type,
-            _EVENT.c.created_at,
-            _EVENT.c.payload,
-            _SUBSCRIPTION.c.url,
-            _SUBSCRIPTION.c.secret,
+            .scalar_one()
         )
-        .join(_EVENT, _EVENT.c.id == _DELIVERY.c.event_id)
-        .join(_SUBSCRIPTION, _SUBSCRIPTION.c.id == _DELIVERY.c.subscription_id)
-        .where(_DELIVERY.c.id == delivery_id)
-    ).one()
-    connection.rollback()
+        session.commit()
+        return _load(session, due, epoch)
+
+
+def _load(session: Session, delivery_id: str, epoch: int) -> Claimed:
+    """The event and subscription of a claimed delivery (both immutable once written)."""
+    row = (
+        session.connection()
+        .execute(
+            select(
+                _DELIVERY.c.first_due_at,
+                _EVENT.c.id,
+                _EVENT.c.type,
+                _EVENT.c.created_at,
+                _EVENT.c.payload,
+                _SUBSCRIPTION.c.url,
+                _SUBSCRIPTION.c.secret,
+            )
+            .join(_EVENT, _EVENT.c.id == _DELIVERY.c.event_id)
+            .join(_SUBSCRIPTION, _SUBSCRIPTION.c.id == _DELIVERY.c.subscription_id)
+            .where(_DELIVERY.c.id == delivery_id)
+        )
+        .one()
+    )
+    session.rollback()
     return Claimed(
         delivery_id=delivery_id,
         epoch=epoch,

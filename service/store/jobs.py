@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, Update, or_, select, update
 from sqlmodel import Session
 
-from service.store import outbox
+from service.store import claims, outbox
 from service.store.tables import UNFINISHED_JOBS, JobStatus, Leased, utcnow
 
 
@@ -85,32 +85,26 @@ def _claim(
 ) -> Lease | None:
     c = _columns(table)
     pick = select(c.id).where(*where).order_by(c.created_at, c.id).limit(1)
-    # Look before locking: an idle poll finds nothing and takes no lock at all.
-    if session.connection().execute(pick).first() is None:
-        session.rollback()
-        return None
-    session.rollback()
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        # The write lock before the read: no other process can claim between the two.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    job_id = connection.execute(pick.with_for_update(skip_locked=True)).scalar()
+    job_id = claims.lock_first(session, pick)
     if job_id is None:
-        session.rollback()
         return None
     now = utcnow()
-    epoch = connection.execute(
-        update(c.id.table)
-        .where(c.id == job_id)
-        .values(
-            lease_owner=owner,
-            lease_epoch=c.lease_epoch + 1,
-            heartbeat_at=now,
-            lease_expires_at=now + timedelta(seconds=seconds),
-            status=JobStatus.running,
+    epoch = (
+        session.connection()
+        .execute(
+            update(c.id.table)
+            .where(c.id == job_id)
+            .values(
+                lease_owner=owner,
+                lease_epoch=c.lease_epoch + 1,
+                heartbeat_at=now,
+                lease_expires_at=now + timedelta(seconds=seconds),
+                status=JobStatus.running,
+            )
+            .returning(c.lease_epoch)
         )
-        .returning(c.lease_epoch)
-    ).scalar_one()
+        .scalar_one()
+    )
     session.commit()
     return Lease(table=table, job_id=job_id, owner=owner, epoch=epoch)
 
