@@ -54,10 +54,9 @@ impact-report: $(STAMP)
 	$(BIN)/python scripts/impact_report.py --cases eval/parties.yaml --before 2025-11-01 \
 	  --after 2026-11-28 --name party-impact-report
 
-# Benchmarks (not part of `make test`): all six measurements, then bench/RESULTS.md from the
-# JSON in bench/results/. PostgreSQL runs wipe BENCH_PG_URL (default: the test_5 database).
-# `make bench` took 27.5 minutes on 2 quiet cores (19 of them the 1M-row batches);
-# `make bench-quick` (no 1M-row batch, 100k rows through Spark, shorter runs) about 5.
+# Benchmarks (not part of `make test`): every step of bench/run_all.py, then bench/RESULTS.md
+# from the JSON in bench/results/ (it records how long the run took). PostgreSQL runs wipe
+# BENCH_PG_URL (default: the test_5 database). `make bench-quick` skips the 1M-row batch.
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 

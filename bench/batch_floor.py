@@ -33,14 +33,14 @@ from sqlmodel import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from service.batch import reading, writing  # noqa: E402
+from service.batch import reading, runner, writing  # noqa: E402
 from service.batch.pool import cores  # noqa: E402
 from service.batch.rows import screen_row  # noqa: E402
+from service.config import Settings  # noqa: E402
 from service.engine import Engine, load_ruleset  # noqa: E402
 from service.store import batches, jobs, migrate  # noqa: E402
 from service.store.batches import ScreenedRow  # noqa: E402
 from service.store.database import create_db_engine  # noqa: E402
-from service.store.tables import BatchJob, JobStatus  # noqa: E402
 from tests.data import make_gb18030_fixture  # noqa: E402
 
 TARGET_ROWS = 100_000
@@ -76,34 +76,25 @@ def measure(rows: int, chunk: int, folder: Path) -> dict[str, Any]:
     url = f"sqlite:///{folder / 'floor.db'}"
     migrate.upgrade(database_url=url, migrations_dir=ROOT / "migrations")
     db = create_db_engine(url)
-    with Session(db) as session:
-        key = batches.local_key_id(session=session)
-        job = BatchJob(
-            id="floor",
-            status=JobStatus.queued,
-            filename=source.name,
-            input_path=str(source),
-            encoding="gb18030",
-            columns=header,
-            unknown_columns=[],
-            total_rows=rows,
-            counts={},
-            api_key_id=key,
-        )
-        jobs.lease_new(job, owner="bench", seconds=3600)
-        batches.add_job(session=session, job=job)
-        lease = jobs.lease_of(job)
+    job = runner.create_job(
+        db=db, path=source, filename=source.name, settings=Settings(), owner="bench"
+    )
+    lease = jobs.lease_of(job)
 
     def store() -> None:
         for piece in chunks(screened, chunk):
             with Session(db) as session:
                 batches.add_chunk(
-                    session=session, job_id="floor", rows=piece, api_key_id=key, lease=lease
+                    session=session,
+                    job_id=job.id,
+                    rows=piece,
+                    api_key_id=job.api_key_id,
+                    lease=lease,
                 )
 
     def results() -> None:
         with Session(db) as session, (folder / "out.csv").open("w", encoding="utf-8") as out:
-            stored = batches.iter_stored_rows(session=session, job_id="floor")
+            stored = batches.iter_stored_rows(session=session, job_id=job.id)
             out.writelines(writing.csv_lines(header, stored))
 
     store_cpu, store_wall = timed(store)
