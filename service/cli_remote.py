@@ -31,7 +31,7 @@ from service.cli_progress import ProgressLine
 from service.client import ApiError, ScreeningClient
 from service.config import Settings
 from service.engine.models import ScreeningRequest
-from service.store.tables import BatchRow
+from service.store.batches import StoredRow
 
 # A job id goes into Idempotency-Keys: printable ASCII without spaces, short enough to fit.
 JOB_ID = re.compile(r"^[\x21-\x7e]{1,100}$")
@@ -185,7 +185,7 @@ def _chunks(
 
 def _screen_chunk(
     client: ScreeningClient, state: JobState, header: list[str], chunk: list[tuple[int, list[str]]]
-) -> list[BatchRow]:
+) -> list[StoredRow]:
     """The chunk's rows with their outcomes: rows that do not read fail here, the rest remotely."""
     requests: dict[int, ScreeningRequest] = {}
     outcomes: dict[int, dict[str, Any]] = {}
@@ -206,12 +206,12 @@ def _screen_chunk(
             else:
                 outcomes[number] = {"error": item.error.message if item.error else "no answer"}
     return [
-        BatchRow(job_id=state.job_id, row_number=number, cells=cells, outcome=outcomes[number])
+        StoredRow(number, outcomes[number].get("screening_id"), cells, outcomes[number])
         for number, cells in chunk
     ]
 
 
-def _append(out: BinaryIO, header: list[str], rows: list[BatchRow], state: JobState) -> None:
+def _append(out: BinaryIO, header: list[str], rows: list[StoredRow], state: JobState) -> None:
     """Write the rows (the CSV header first, once), make them durable, and count them."""
     if state.output_format == "csv":
         lines = writing.csv_lines(header, rows, header=state.output_bytes == 0)

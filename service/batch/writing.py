@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from service.batch.reading import has_party_columns
-from service.store.tables import BatchRow
+from service.store.batches import StoredRow
 
 OUTPUT_FIELDS = (
     "decision",
@@ -48,7 +48,7 @@ def output_header(columns: list[str]) -> list[str]:
 
 
 def csv_lines(
-    columns: list[str], rows: Iterable[BatchRow], *, header: bool = True
+    columns: list[str], rows: Iterable[StoredRow], *, header: bool = True
 ) -> Iterator[str]:
     """The result CSV, a line at a time (header first, unless `header` is false)."""
     buffer = io.StringIO()
@@ -68,14 +68,14 @@ def csv_lines(
         yield buffer.getvalue()
 
 
-def json_record(columns: list[str], row: BatchRow) -> dict:
+def json_record(columns: list[str], row: StoredRow) -> dict:
     """One row as a JSON object: row number, input cells by column, then the results."""
     cells = dict(zip(columns, row.cells, strict=False))
     results = {n: row.outcome.get(n) for n in output_fields(columns)}
     return {"row": row.row_number, **cells, **results}
 
 
-def json_lines(columns: list[str], rows: Iterable[BatchRow]) -> Iterator[str]:
+def json_lines(columns: list[str], rows: Iterable[StoredRow]) -> Iterator[str]:
     """The results as JSON lines, one object a row."""
     for row in rows:
         yield json.dumps(json_record(columns, row), ensure_ascii=False) + "\n"
