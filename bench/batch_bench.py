@@ -1,11 +1,14 @@
 """Batch benchmark: rows per second and peak memory, through the CLI and through the API.
 
 Usage: python bench/batch_bench.py [--rows 10000 100000 1000000] [--paths cli api]
-       [--jobs 1 2] [--chunk 500] [--json out.json]
+       [--jobs 1 2] [--lines repeated distinct] [--chunk 500] [--json out.json]
 
 Each size gets a GB18030 file (tests/data/make_gb18030_fixture.py) and a fresh, migrated SQLite
-database in a temporary folder. `--jobs` runs each size once per number of screening processes
-(`screening screen --jobs N`; SCREENING_BATCH_JOBS=N for the API). The CLI (`screening screen`)
+database in a temporary folder. The file's lines repeat five deals under new references, as ERP
+exports repeat their order lines, and a repeated line is screened once (batch/rows.py); with
+`--lines distinct` every line carries its own lot number, so every row is screened. `--jobs`
+runs each size once per number of screening processes (`screening screen --jobs N`;
+SCREENING_BATCH_JOBS=N for the API). The CLI (`screening screen`)
 runs as a child process so its peak RSS is its own. The API path starts `screening serve`,
 uploads the file to POST /v1/batches, polls GET /v1/batches/{id} until the job is done, and
 reads the server's peak RSS (VmHWM); its time runs from the start of the upload to the job
@@ -88,10 +91,10 @@ def own_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(rows: int, chunk: int, folder: Path, jobs: int) -> dict:
+def run(rows: int, chunk: int, folder: Path, jobs: int, lines: str) -> dict:
     """Screen `rows` generated rows through the CLI; rows/s and peak RSS of the child."""
-    source = source_file(rows, folder)
-    url = f"sqlite:///{folder / f'bench-{rows}-{jobs}.db'}"
+    source = source_file(rows, folder, lines)
+    url = f"sqlite:///{folder / f'bench-{rows}-{jobs}-{lines}.db'}"
     migrate.upgrade(database_url=url, migrations_dir=ROOT / "migrations")
     env = {**os.environ, "SCREENING_DATABASE_URL": url, "SCREENING_BATCH_CHUNK_SIZE": str(chunk)}
     command = [str(SCREENING), "screen", str(source), "-o", str(folder / f"out-{rows}.csv")]
@@ -108,6 +111,7 @@ def run(rows: int, chunk: int, folder: Path, jobs: int) -> dict:
         "path": "cli",
         "rows": rows,
         "jobs": jobs,
+        "lines": lines,
         "seconds": round(seconds, 1),
         "rows_per_second": round(rows / seconds),
         "peak_rss_mb": round(usage.ru_maxrss / 1024),
@@ -117,15 +121,17 @@ def run(rows: int, chunk: int, folder: Path, jobs: int) -> dict:
     }
 
 
-def source_file(rows: int, folder: Path) -> Path:
-    """The generated GB18030 file of `rows` rows, written once per size."""
-    path = folder / f"in-{rows}.csv"
-    return path if path.exists() else make_gb18030_fixture.write(path, rows)
+def source_file(rows: int, folder: Path, lines: str) -> Path:
+    """The generated GB18030 file of `rows` rows, `lines` repeated or distinct, written once."""
+    path = folder / f"in-{rows}-{lines}.csv"
+    if not path.exists():
+        make_gb18030_fixture.write(path, rows, distinct=lines == "distinct")
+    return path
 
 
-def run_api(rows: int, chunk: int, folder: Path, jobs: int, poll: float = 0.2) -> dict:
+def run_api(rows: int, chunk: int, folder: Path, jobs: int, lines: str, poll: float = 0.2) -> dict:
     """Upload `rows` generated rows to the API and wait for the job; rows/s and server RSS."""
-    source = source_file(rows, folder)
+    source = source_file(rows, folder, lines)
     env = {
         "SCREENING_BATCH_CHUNK_SIZE": str(chunk),
         "SCREENING_BATCH_MAX_UPLOAD_BYTES": str(max(source.stat().st_size * 2, 50_000_000)),
@@ -155,6 +161,7 @@ def run_api(rows: int, chunk: int, folder: Path, jobs: int, poll: float = 0.2) -
         "path": "api",
         "rows": rows,
         "jobs": jobs,
+        "lines": lines,
         "seconds": round(seconds, 1),
         "upload_seconds": round(uploaded, 1),
         "rows_per_second": round(rows / seconds),
@@ -173,19 +180,26 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--paths", nargs="+", choices=["cli", "api"], default=["cli", "api"])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1])
+    parser.add_argument(
+        "--lines", nargs="+", choices=["repeated", "distinct"], default=["repeated"]
+    )
     parser.add_argument("--chunk", type=int, default=500)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as folder:
-        for rows, path, jobs in [
-            (r, p, j) for r in args.rows for p in args.paths for j in args.jobs
+        for lines, rows, path, jobs in [
+            (line, r, p, j)
+            for line in args.lines
+            for r in args.rows
+            for p in args.paths
+            for j in args.jobs
         ]:
             measure = run if path == "cli" else run_api
-            result = measure(rows, args.chunk, Path(folder), jobs)
+            result = measure(rows, args.chunk, Path(folder), jobs, lines)
             results.append(result)
             print(
-                f"{path:<3} jobs {jobs} {rows:>9,} rows  {result['seconds']:>8.1f}s  "
+                f"{path:<3} jobs {jobs} {lines:<8} {rows:>9,} rows  {result['seconds']:>8.1f}s  "
                 f"{result['rows_per_second']:>6,} rows/s  peak RSS {result['peak_rss_mb']} MB"
                 f" (+ {result['children']} processes, largest {result['child_peak_rss_mb']} MB)"
                 f"  CPU s parent {result['parent_cpu_s']} workers {result['children_cpu_s']}"

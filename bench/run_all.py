@@ -58,6 +58,12 @@ def steps(out: Path, quick: bool) -> list[tuple[str, list[str]]]:
             + ["--cli-rows", "0", "--json", str(out / "spark.json")],
         ),
         (
+            "batch-distinct",
+            [PY, "bench/batch_bench.py", "--rows", "10000" if quick else "100000"]
+            + ["--jobs", "1", "2", "--lines", "distinct"]
+            + ["--json", str(out / "batch_distinct.json")],
+        ),
+        (
             "webhooks",
             [PY, "bench/webhook_bench.py", "--events", "500" if quick else "2000"]
             + ["--json", str(out / "webhooks.json")],

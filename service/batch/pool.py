@@ -25,7 +25,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from service.batch.rows import Row, screen_row
+from service.batch.rows import Row, RowScreener
 from service.engine import Engine, RuleSetError, load_ruleset
 from service.gc_tuning import tune_garbage_collector
 from service.logs import configure_logging
@@ -159,9 +159,10 @@ class RowPool:
 
 
 def screen_here(engine: Engine, header: list[str], rows: Iterable[Row]) -> Iterator[ScreenedRow]:
-    """The rows screened one by one in this process."""
+    """The rows screened one by one in this process (a row seen before is answered as before)."""
+    screener = RowScreener(engine)
     for number, cells in rows:
-        yield screen_row(engine, header, number, cells)
+        yield screener.screen(header, number, cells)
 
 
 def _blocks(rows: Iterable[Row]) -> Iterator[list[Row]]:
@@ -170,14 +171,14 @@ def _blocks(rows: Iterable[Row]) -> Iterator[list[Row]]:
         yield block
 
 
-# In a worker process: its engine, or why it has none.
-_engine: Engine | None = None
+# In a worker process: its engine's screener, or why it has none.
+_screener: RowScreener | None = None
 _problem = "the worker has not loaded the rules"
 
 
 def _start_worker(rules_dir: str, digest: str, log_level: str | None) -> None:
     """Load the engine once; a folder that does not digest to `digest` leaves the worker idle."""
-    global _engine, _problem
+    global _screener, _problem
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, daemon=True).start()
     if log_level is not None:
@@ -191,7 +192,7 @@ def _start_worker(rules_dir: str, digest: str, log_level: str | None) -> None:
     if ruleset.digest != digest:
         _problem = f"{rules_dir} holds rule set {ruleset.digest}, the job screens with {digest}"
         return
-    _engine = Engine(ruleset)
+    _screener = RowScreener(Engine(ruleset))
 
 
 def _exit_with_parent() -> None:
@@ -207,7 +208,7 @@ def _exit_with_parent() -> None:
 
 def _screen_block(header: list[str], block: list[Row]) -> Screened:
     """A block's audit fields and outcomes, row by row (the cells stay with the parent)."""
-    if _engine is None:
+    if _screener is None:
         raise RulesUnavailable(_problem)
-    screened = (screen_row(_engine, header, number, cells) for number, cells in block)
+    screened = (_screener.screen(header, number, cells) for number, cells in block)
     return [(row.decided, row.outcome) for row in screened]

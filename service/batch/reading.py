@@ -42,6 +42,8 @@ KNOWN = {
     *PARTY_COLUMNS,
     *PARAMETERS,
 }
+# Parameter columns are read in this order (a row names few of the many parameters, if any).
+_PARAMETER_ORDER = {name: position for position, name in enumerate(PARAMETERS)}
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 CHUNK_BYTES = 1 << 20
 
@@ -174,8 +176,8 @@ def _parameters(values: dict[str, str]) -> dict[str, Any]:
             raise ValueError(f"parameters is not valid JSON: {exc.msg}") from exc
         if not isinstance(params, dict):
             raise ValueError("parameters must be a JSON object")
-    for name in PARAMETERS:
-        if values.get(name):
+    for name in sorted(values.keys() & PARAMETERS.keys(), key=_PARAMETER_ORDER.__getitem__):
+        if values[name]:
             try:
                 params[name] = float(values[name])
             except ValueError as exc:

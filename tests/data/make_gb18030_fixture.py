@@ -41,14 +41,18 @@ TEMPLATES = [
 ]
 
 
-def rows(count: int) -> Iterator[list[str]]:
-    """`count` data rows cycling through a few deals, each with a unique reference."""
+def rows(count: int, *, distinct: bool = False) -> Iterator[list[str]]:
+    """`count` data rows cycling through a few deals, each with a unique reference.
+
+    `distinct` gives every row's description its own lot number, so no two rows are the same
+    line (the words a lot number adds match no rule: each deal's answer stays as it is).
+    """
     for index in range(count):
         kind, description, country, hs_code, purity, parameters = TEMPLATES[index % len(TEMPLATES)]
         yield [
             f"ERP-{index + 1:07d}",
             kind,
-            description,
+            f"{description} lot {index + 1:07d}" if distinct else description,
             country,
             hs_code,
             purity,
@@ -57,9 +61,9 @@ def rows(count: int) -> Iterator[list[str]]:
         ]
 
 
-def write(path: Path, count: int, encoding: str = "gb18030") -> Path:
-    """Write the header and `count` rows to `path` in `encoding`."""
-    return write_csv(path, HEADER, rows(count), encoding)
+def write(path: Path, count: int, encoding: str = "gb18030", *, distinct: bool = False) -> Path:
+    """Write the header and `count` rows (see rows()) to `path` in `encoding`."""
+    return write_csv(path, HEADER, rows(count, distinct=distinct), encoding)
 
 
 def write_csv(path: Path, header: list[str], data: Iterable[list[str]], encoding: str) -> Path:
