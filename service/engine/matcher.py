@@ -93,6 +93,7 @@ class TermIndex(Generic[K]):
             for component in term.components:
                 key = component.text[:2] if component.cjk else component.text
                 self._postings[key].append((position, component))
+        self._totals = [term.total_weight for term in self.terms]
         self._fuzzy_cache: dict[str, tuple[tuple[str, float], ...]] = {}
         self._fuzzy_vocabulary = sorted(key for key in self._postings if _may_be_misspelt(key))
 
@@ -150,10 +151,10 @@ class TermIndex(Generic[K]):
                 if component.text in cjk:
                     found[position] += component.weight
         # A small tolerance: the exact score is recomputed, in the terms' own order, by `_score`.
+        share = (floor - 0.5) / 100.0
+        totals = self._totals
         return sorted(
-            position
-            for position, weight in found.items()
-            if 100.0 * weight / self.terms[position].total_weight >= floor - 0.5
+            position for position, weight in found.items() if weight >= totals[position] * share
         )
 
     def search(self, text: NormalText, floor: float) -> dict[K, Hit[K]]:
@@ -167,7 +168,9 @@ class TermIndex(Generic[K]):
             score = _score(term, words, text.cjk, fuzzy)
             if score < floor:
                 continue
-            hit = hits.setdefault(term.owner, Hit())
+            hit = hits.get(term.owner)
+            if hit is None:
+                hit = hits[term.owner] = Hit()
             hit.terms.append((score, term))
             hit.score = max(hit.score, score)
             spelt_right = _score(term, words, text.cjk, corrected) if fuzzy else score
