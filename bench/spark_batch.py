@@ -3,12 +3,13 @@
 Usage: python bench/spark_batch.py [--rows 1000000] [--cli-rows 100000] [--master local[2]]
        [--json out.json]
 
-Both read the same generated GB18030 file as bench/batch_bench.py (tests/data/
-make_gb18030_fixture.py). Spark runs `spark-submit --master MASTER service/adapters/spark/job.py
-IN OUT`; its time runs from the spark-submit command to its exit, JVM start, rule loading in
-each executor, the Parquet write and the manifest's two counting jobs included. The CLI figure
-is measured by bench/batch_bench.py's own function on the same machine in the same run, so the
-two are comparable (`--cli-rows 0` skips it).
+Both read the generated GB18030 file of distinct lines of bench/batch_bench.py --lines distinct
+(tests/data/make_gb18030_fixture.py): Spark screens every row, so the CLI must too. Spark
+runs `spark-submit --master MASTER service/adapters/spark/job.py IN OUT`; its time runs from
+the spark-submit command to its exit, JVM start, rule loading in each executor, the Parquet
+write and the manifest's two counting jobs included. The CLI figure is measured by
+bench/batch_bench.py's own function, with a process per core, on the same machine in the same
+run, so the two are comparable (`--cli-rows 0` skips it).
 """
 
 import argparse
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import batch_bench  # noqa: E402
+from service.batch.pool import cores  # noqa: E402
 
 SPARK_SUBMIT = Path(sys.executable).parent / "spark-submit"
 JOB = ROOT / "service" / "adapters" / "spark" / "job.py"
@@ -32,7 +34,8 @@ JOB = ROOT / "service" / "adapters" / "spark" / "job.py"
 
 def run_spark(rows: int, master: str, folder: Path) -> dict:
     """Screen `rows` generated rows with the Spark job; rows/s and the manifest's counts."""
-    source = batch_bench.source_file(rows, folder)
+    # Distinct lines: Spark screens every row, and so does the CLI on such a file.
+    source = batch_bench.source_file(rows, folder, "distinct")
     out = folder / f"spark-{rows}.parquet"
     env = {
         **os.environ,
@@ -76,7 +79,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         if args.cli_rows:
-            results.append(batch_bench.run(args.cli_rows, 500, folder))
+            results.append(batch_bench.run(args.cli_rows, 500, folder, cores(), "distinct"))
         results.append(run_spark(args.rows, args.master, folder))
     for r in results:
         r["finished"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
