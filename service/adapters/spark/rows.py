@@ -1,9 +1,10 @@
 """Screens Arrow record batches inside a Spark executor, with the batch CSV's row code.
 
-Each row goes through `reading.to_request` and `rows.screen_row` exactly as a row of
-`screening screen` does, so a row gets the same decision, categories and error message here
-as there. A row Spark's CSV reader found malformed (too few or too many cells) arrives as its
-raw line in `_corrupt_record` and is re-read into cells, so it fails with the CLI's message.
+Each row goes through `rows.RowScreener` exactly as a row of `screening screen` does, so a row
+gets the same decision, categories and error message here as there, and a line repeated under
+a new reference is screened once per task. A row Spark's CSV reader found malformed (too few or
+too many cells) arrives as its raw line in `_corrupt_record` and is re-read into cells, so it
+fails with the CLI's message.
 """
 
 import csv
@@ -63,6 +64,7 @@ def screen_batches(batches: Iterator[pa.RecordBatch], job: RowJob) -> Iterator[p
     engine = engine_for(job.rules_dir, job.ruleset_digest)
     schema = output_schema(job.header)
     header = list(job.header)
+    screener = batch_rows.RowScreener(engine)
     for batch in batches:
         columns = {name: batch.column(name).to_pylist() for name in batch.schema.names}
         corrupt = columns.get(CORRUPT) or [None] * batch.num_rows
@@ -73,7 +75,7 @@ def screen_batches(batches: Iterator[pa.RecordBatch], job: RowJob) -> Iterator[p
             cells = next(csv.reader([raw]), []) if raw else [v or "" for v in echoed]
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line, skipped as the batch CSV reader skips it
-            outcome = batch_rows.screen_row(engine, header, 0, cells, job.as_of).outcome
+            outcome = screener.screen(header, 0, cells, job.as_of).outcome
             for name, value in zip(header, echoed, strict=True):
                 out[name].append(value)
             for name in RESULT_FIELDS:
