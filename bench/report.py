@@ -322,10 +322,10 @@ def spark_section(spark: list[dict], batch: list[dict] | None) -> list[str]:
         "",
         "- Spark's time runs from `spark-submit` to its exit: JVM start, the engine built once in "
         "each Python worker, the Parquet write and the manifest's counting jobs included.",
-        "- Both screen a file of distinct lines (section 4c), every row: Spark keeps no answers "
-        "to reuse. The CLI rows are `screening screen` on the same machine, which also stores "
-        "every row and its audit record in SQLite; Spark writes Parquet and keeps no per-row "
-        "audit record in the service database.",
+        "- Both screen a file of distinct lines (section 4c), so neither reuses an answer. The "
+        "CLI rows are `screening screen` on the same machine, which also stores every row and "
+        "its audit record in SQLite; Spark writes Parquet and keeps no per-row audit record in "
+        "the service database.",
         *(
             f"- {r['path']} {r['rows']:,} rows finished {r['finished']}, load average then "
             f"{r['load_average']}."
